@@ -1,0 +1,63 @@
+"""Shared fixtures: places and personas.
+
+alice is the commune OSH official of the commune under test; dave is the official of another
+commune in the same province; erin reads the whole province. Enterprise personas (bob and
+charlie) arrive with the enterprise registry.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from atvsld_portal.models import User
+from tests.core.factories import CommuneFactory, ProvinceFactory, UserFactory
+
+
+@pytest.fixture
+def province(db):
+    return ProvinceFactory(code="66", name="Đắk Lắk")
+
+
+@pytest.fixture
+def commune(province):
+    return CommuneFactory(parent=province, name="Ea Ly", code=None, code_provisional="TEST-EA-LY")
+
+
+@pytest.fixture
+def other_commune(province):
+    return CommuneFactory(parent=province, name="Ea Bá", code=None, code_provisional="TEST-EA-BA")
+
+
+@pytest.fixture
+def officer(commune):
+    """alice: commune OSH official."""
+    return UserFactory(
+        username="alice", role=User.Role.COMMUNE_OFFICIAL, administrative_unit=commune
+    )
+
+
+@pytest.fixture
+def leader(commune):
+    return UserFactory(username="lena", role=User.Role.COMMUNE_LEADER, administrative_unit=commune)
+
+
+@pytest.fixture
+def other_officer(other_commune):
+    """dave: official of another commune."""
+    return UserFactory(
+        username="dave", role=User.Role.COMMUNE_OFFICIAL, administrative_unit=other_commune
+    )
+
+
+@pytest.fixture
+def province_viewer(province):
+    """erin: reads every commune of the province."""
+    return UserFactory(
+        username="erin", role=User.Role.PROVINCE_VIEWER, administrative_unit=province
+    )
+
+
+@pytest.fixture
+def officer_client(client, officer):
+    client.force_login(officer)
+    return client
