@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from atvsld_portal.models import ResponsibleUnit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_shows_role_and_commune(officer_client):
+    response = officer_client.get(reverse("home"))
+    assert response.status_code == 200
+    assert "Xã Ea Ly, Tỉnh Đắk Lắk" in response.text
+    assert "Cán bộ phụ trách ATVSLĐ cấp xã" in response.text
+
+
+def test_home_shows_province_for_province_viewer(client, province_viewer):
+    client.force_login(province_viewer)
+    response = client.get(reverse("home"))
+    assert "Tỉnh Đắk Lắk" in response.text
+    assert "Xã Ea Ly" not in response.text
+
+
+def test_home_names_the_reporters_unit(client, commune):
+    from tests.core.factories import UserFactory
+
+    reporter = UserFactory(role="unit_reporter", administrative_unit=commune)
+    unit = ResponsibleUnit.objects.create(
+        commune=commune, kind=ResponsibleUnit.Kind.POLICE, name="Công an xã Ea Ly"
+    )
+    unit.members.add(reporter)
+    client.force_login(reporter)
+    assert "Công an xã Ea Ly" in client.get(reverse("home")).text
+
+
+def test_pages_send_a_strict_csp(officer_client):
+    response = officer_client.get(reverse("home"))
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "<script>" not in response.text
+    assert " style=" not in response.text
+
+
+def test_error_pages_are_vietnamese(officer_client):
+    response = officer_client.get("/khong-ton-tai/")
+    assert response.status_code == 404
+    assert "Không tìm thấy trang" in response.text
