@@ -1,0 +1,139 @@
+"""Tabular exports (streamed CSV and xlsx) and .docx documents.
+
+Every cell that a spreadsheet would read as a formula (starting with = + - @, or a tab or
+carriage return) is neutralised with a leading apostrophe, so data typed by one user can never
+run as a formula on another user's machine.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def neutralise(value: Any) -> Any:
+    """Make a cell value safe for spreadsheets; numbers and dates pass through."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return (
+            timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+            if timezone.is_aware(value)
+            else value.strftime("%d/%m/%Y %H:%M")
+        )
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, bool):
+        return "x" if value else ""
+    return neutralise(value)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def iter_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    # A BOM lets Excel open the UTF-8 file with Vietnamese marks intact.
+    yield "\ufeff" + writer.writerow([neutralise(h) for h in header])
+    for row in rows:
+        yield writer.writerow([_csv_cell(cell) for cell in row])
+
+
+def csv_response(
+    filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> StreamingHttpResponse:
+    """Stream a CSV file row by row (constant memory whatever the row count)."""
+    response = StreamingHttpResponse(iter_csv(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _xlsx_cell(value: Any) -> Any:
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        return timezone.localtime(value).replace(tzinfo=None)
+    if isinstance(value, Decimal):
+        return value
+    return neutralise(value)
+
+
+def xlsx_response(
+    filename: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    sheet_title: str = "Dữ liệu",
+) -> FileResponse:
+    """Write rows with openpyxl's write-only mode to a spooled temp file and stream it."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=sheet_title[:31])
+    sheet.append([neutralise(h) for h in header])
+    for row in rows:
+        sheet.append([_xlsx_cell(cell) for cell in row])
+    # Handed to FileResponse, which closes it after streaming.
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
+    workbook.save(spool)
+    spool.seek(0)
+    return FileResponse(
+        spool, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
+    )
+
+
+def docx_bytes(
+    title: str,
+    paragraphs: Iterable[str],
+    table: tuple[Sequence[str], Iterable[Sequence[Any]]] | None = None,
+) -> bytes:
+    """A simple Word document: a bold title, paragraphs and an optional table."""
+    from docx import Document
+    from docx.shared import Pt
+
+    document = Document()
+    style = document.styles["Normal"]
+    style.font.name = "Times New Roman"
+    style.font.size = Pt(13)
+    heading = document.add_paragraph()
+    run = heading.add_run(title)
+    run.bold = True
+    for text in paragraphs:
+        document.add_paragraph(text)
+    if table is not None:
+        header, rows = table
+        grid = document.add_table(rows=1, cols=len(header))
+        grid.style = "Table Grid"
+        for cell, label in zip(grid.rows[0].cells, header, strict=True):
+            cell.text = str(label)
+        for row in rows:
+            cells = grid.add_row().cells
+            for cell, value in zip(cells, row, strict=True):
+                cell.text = "" if value is None else str(_csv_cell(value))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def docx_response(filename: str, content: bytes) -> FileResponse:
+    return FileResponse(
+        io.BytesIO(content), as_attachment=True, filename=filename, content_type=DOCX_CONTENT_TYPE
+    )
