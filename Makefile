@@ -56,7 +56,6 @@ check-pango:
 
 .PHONY: run
 run: install messages check-pango ## Install, migrate, load the Ea Ly demo and serve on 127.0.0.1:$(PORT)
-	@mkdir -p var
 	$(DEV_ENV) $(PY) manage.py migrate --noinput -v0
 	$(DEV_ENV) $(PY) manage.py load_demo
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
@@ -65,6 +64,7 @@ run: install messages check-pango ## Install, migrate, load the Ea Ly demo and s
 worker: install ## Run a Celery worker (needs REDIS_URL)
 	$(PY) -m celery -A atvsld_portal worker -l info
 beat: install ## Run Celery beat (needs REDIS_URL)
+	@mkdir -p var
 	$(PY) -m celery -A atvsld_portal beat -l info --schedule var/celerybeat-schedule
 
 .PHONY: test

@@ -68,7 +68,6 @@ def walk(tmp_path_factory):
         assert result.returncode == 0, f"{args}: {result.stdout}\n{result.stderr}"
         return result.stdout
 
-    (root / "var").mkdir()  # as `make run` does
     run("manage.py", "migrate", "--noinput", "-v0")
     run("manage.py", "load_demo")
     # Loading twice changes nothing and fails nothing (idempotent by natural keys).
