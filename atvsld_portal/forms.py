@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from atvsld_portal.filings import filing_kind_choices
+from atvsld_portal.models import ReportingPeriod
 
 NUMERIC_FIELDS = (forms.IntegerField, forms.DecimalField, forms.FloatField)
 
@@ -27,3 +31,36 @@ class LocalizedNumbersMixin:
                     attrs = {**field.widget.attrs, "inputmode": "decimal"}
                     field.widget = forms.TextInput(attrs=attrs)
                     field.widget.is_localized = True
+
+
+DATE_WIDGET = forms.DateInput(
+    format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
+)
+
+
+class ReportingPeriodForm(forms.ModelForm):
+    """Create a period of a registered filing kind, or move its dates (extending unlocks drafts)."""
+
+    class Meta:
+        model = ReportingPeriod
+        fields = ["kind", "year", "part", "opens_on", "due_on", "closes_on"]
+        widgets = {"opens_on": DATE_WIDGET, "due_on": DATE_WIDGET, "closes_on": DATE_WIDGET}
+
+    def __init__(self, *args, commune, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.commune = commune
+        self.fields["kind"] = forms.ChoiceField(
+            label=_("Filing kind"), choices=filing_kind_choices()
+        )
+        if self.instance.pk:
+            for name in ("kind", "year", "part"):
+                self.fields[name].disabled = True
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        opens, due, closes = (cleaned.get(k) for k in ("opens_on", "due_on", "closes_on"))
+        if opens and due and opens > due:
+            self.add_error("due_on", _("The due date cannot be before the opening date."))
+        if due and closes and due > closes:
+            self.add_error("closes_on", _("The closing date cannot be before the due date."))
+        return cleaned

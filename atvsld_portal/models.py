@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -13,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from atvsld_portal.files import PrivateUploadTo
 
 
 class TimeStampedModel(models.Model):
@@ -464,3 +467,220 @@ class PersonalDataView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.content_type.model}:{self.object_id}"
+
+
+# ------------------------------------------------------------------------------
+# Reporting periods and filings (DOMAIN §7.8)
+# ------------------------------------------------------------------------------
+class ReportingPeriod(TimeStampedModel):
+    """One period of one filing kind in one commune (e.g. annual OSH reports for 2026).
+
+    Opening it creates a pending filing for every enterprise that owes one (through the filing
+    registry in ``atvsld_portal.filings``). Extending ``closes_on`` unlocks unsubmitted drafts.
+    """
+
+    class Part(models.TextChoices):
+        YEAR = "year", _("Whole year")
+        H1 = "h1", _("First half year")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    commune = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        related_name="reporting_periods",
+        limit_choices_to={"level": AdministrativeUnit.Level.COMMUNE},
+    )
+    kind = models.CharField(_("filing kind"), max_length=50)
+    year = models.PositiveSmallIntegerField(_("year"))
+    part = models.CharField(_("part of the year"), max_length=4, choices=Part, default=Part.YEAR)
+    opens_on = models.DateField(_("opens on"))
+    due_on = models.DateField(_("due on"))
+    closes_on = models.DateField(_("closes on"))
+    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reporting period")
+        verbose_name_plural = _("reporting periods")
+        ordering = ["-year", "kind", "part"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "kind", "year", "part"],
+                name="atvsld_portal_reportingperiod_one_per_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(opens_on__lte=models.F("due_on"))
+                & Q(due_on__lte=models.F("closes_on")),
+                name="atvsld_portal_reportingperiod_dates_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000, year__lte=2100),
+                name="atvsld_portal_reportingperiod_year_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        from atvsld_portal.filings import filing_kind_label
+
+        part = "" if self.part == self.Part.YEAR else f" ({self.get_part_display()})"
+        return f"{filing_kind_label(self.kind)} {self.year}{part}"
+
+    def is_closed(self, today=None) -> bool:
+        return (today or timezone.localdate()) > self.closes_on
+
+
+class Filing(TimeStampedModel):
+    """Abstract base of every filing an enterprise owes (annual OSH report, accident statistics…).
+
+    The same statuses everywhere: draft → submitted → returned (with a reason) ↔ submitted →
+    approved (locked) → reopened (an official unlocked it) → submitted. Transitions live in
+    ``atvsld_portal.services`` and write a :class:`FilingEvent`. Concrete filings have an
+    ``enterprise`` foreign key; only approved filings feed figures.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned for correction")
+        APPROVED = "approved", _("Approved")
+        REOPENED = "reopened", _("Reopened")
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("Online by the enterprise")
+        PAPER = "paper", _("Paper, entered by the commune")
+        PHONE = "phone", _("Phone, entered by the commune")
+        EMAIL = "email", _("Email, entered by the commune")
+
+    EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.RETURNED, Status.REOPENED})
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.DRAFT, db_index=True
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel, default=Channel.ONLINE)
+    entered_by = models.ForeignKey(
+        User,
+        verbose_name=_("entered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The commune official who typed in a paper, phone or email filing."),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        User,
+        verbose_name=_("submitted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    master_snapshot = models.JSONField(
+        _("enterprise data at submission"),
+        default=dict,
+        blank=True,
+        help_text=_("A frozen copy of the enterprise's master data when the filing was submitted."),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    @property
+    def is_editable_status(self) -> bool:
+        return self.status in self.EDITABLE_STATUSES
+
+    @property
+    def reporting_period(self) -> ReportingPeriod | None:
+        return getattr(self, "period", None)
+
+    def is_locked_for_enterprise(self, today=None) -> bool:
+        """Unsubmitted drafts lock at the period's close date (extending it unlocks them)."""
+        if not self.is_editable_status:
+            return True
+        period = self.reporting_period
+        return period is not None and period.is_closed(today) and self.status == self.Status.DRAFT
+
+    def due_state(self, today=None) -> str:
+        """'done', 'overdue', 'due_soon' (within 14 days) or 'open'; computed, never stored."""
+        if self.status in {self.Status.SUBMITTED, self.Status.APPROVED}:
+            return "done"
+        period = self.reporting_period
+        if period is None:
+            return "open"
+        today = today or timezone.localdate()
+        if today > period.due_on:
+            return "overdue"
+        if (period.due_on - today).days <= 14:
+            return "due_soon"
+        return "open"
+
+
+class FilingEvent(models.Model):
+    """One status change of a filing: who, when, from what to what, and a note."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    filing = GenericForeignKey("content_type", "object_id")
+    from_status = models.CharField(_("from"), max_length=10, choices=Filing.Status, blank=True)
+    to_status = models.CharField(_("to"), max_length=10, choices=Filing.Status)
+    by = models.ForeignKey(User, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("filing event")
+        verbose_name_plural = _("filing events")
+        ordering = ["at", "pk"]
+        indexes = [
+            # Used by each filing's history on its detail page.
+            models.Index(
+                fields=["content_type", "object_id", "at"], name="atvsld_portal_filingevent_obj"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '∅'} → {self.to_status}"
+
+
+class FilingScan(models.Model):
+    """A stamped, signed scan of a filing's paper form; each upload is a new version."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    filing = GenericForeignKey("content_type", "object_id")
+    version = models.PositiveIntegerField(_("version"))
+    file = models.FileField(_("file"), upload_to=PrivateUploadTo("filing-scans"), max_length=200)
+    original_name = models.CharField(_("original file name"), max_length=200)
+    uploaded_by = models.ForeignKey(
+        User, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("filing scan")
+        verbose_name_plural = _("filing scans")
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "version"],
+                name="atvsld_portal_filingscan_one_per_version",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.version} {self.original_name}"

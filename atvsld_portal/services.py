@@ -1,4 +1,4 @@
-"""Core write-side operations: the outbox.
+"""Core write-side operations: the outbox, reporting periods and filing transitions.
 
 A service that changes data calls :func:`outbox_enqueue` inside its transaction. After commit,
 the row is published to Celery as a best effort; the beat sweep (:func:`outbox_sweep`)
@@ -12,14 +12,23 @@ import json
 import logging
 from datetime import timedelta
 from functools import partial
+from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from atvsld_portal.celery import app as celery_app
-from atvsld_portal.models import Outbox
+from atvsld_portal.exceptions import ApplicationError
+from atvsld_portal.files import validate_private_upload
+from atvsld_portal.filings import get_filing_kind
+from atvsld_portal.models import Filing, FilingEvent, FilingScan, Outbox, ReportingPeriod
+
+if TYPE_CHECKING:
+    from atvsld_portal.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -100,3 +109,140 @@ def outbox_sweep(*, grace: timedelta | None = None) -> int:
         .values_list("pk", flat=True)[:SWEEP_BATCH_SIZE]
     )
     return sum(outbox_publish(outbox_id=pk) for pk in pending_ids)
+
+
+# ------------------------------------------------------------------------------
+# Reporting periods and filing transitions
+# ------------------------------------------------------------------------------
+@transaction.atomic
+def period_open(*, period: ReportingPeriod, by: User) -> int:
+    """Open a period: create one pending (draft) filing per enterprise that owes one.
+
+    Idempotent: opening again creates only what is missing (e.g. enterprises added since).
+    Returns how many filings were created.
+    """
+    kind = get_filing_kind(period.kind)
+    if kind is None:
+        raise ApplicationError(_("This kind of filing is not available yet."))
+    created = kind.create_pending(period)
+    if period.opened_at is None:
+        ReportingPeriod.objects.filter(pk=period.pk).update(opened_at=timezone.now())
+        period.opened_at = timezone.now()
+    return created
+
+
+def _transition(
+    *,
+    filing: Filing,
+    to: str,
+    allowed_from: set[str],
+    by: User,
+    note: str = "",
+    **fields,
+) -> Filing:
+    """Compare-and-set a filing's status under a row lock and record the event."""
+    model = type(filing)
+    locked = model.objects.select_for_update().get(pk=filing.pk)
+    if locked.status not in allowed_from:
+        raise ApplicationError(
+            _(
+                "This filing is now “%(status)s”; someone else has already acted on it. "
+                "Reload the page."
+            ),
+            code="stale_status",
+            params={"status": locked.get_status_display()},
+        )
+    from_status = locked.status
+    locked.status = to
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.save()
+    FilingEvent.objects.create(
+        content_type=ContentType.objects.get_for_model(model),
+        object_id=locked.pk,
+        from_status=from_status,
+        to_status=to,
+        by=by,
+        note=note,
+    )
+    return locked
+
+
+def filing_submit(*, filing: Filing, by: User, snapshot: dict) -> Filing:
+    """Submit (or resubmit) a filing; freezes the enterprise's master data as it is now."""
+    filing.full_clean()
+    return _transition(
+        filing=filing,
+        to=Filing.Status.SUBMITTED,
+        allowed_from=set(Filing.EDITABLE_STATUSES),
+        by=by,
+        submitted_at=timezone.now(),
+        submitted_by=by,
+        master_snapshot=snapshot,
+        return_reason="",
+    )
+
+
+def filing_return(*, filing: Filing, by: User, reason: str) -> Filing:
+    if not reason.strip():
+        raise ApplicationError(
+            _("Write why the filing is returned, so the enterprise can correct it.")
+        )
+    return _transition(
+        filing=filing,
+        to=Filing.Status.RETURNED,
+        allowed_from={Filing.Status.SUBMITTED},
+        by=by,
+        note=reason,
+        return_reason=reason,
+        decided_at=timezone.now(),
+        decided_by=by,
+    )
+
+
+def filing_approve(*, filing: Filing, by: User, note: str = "") -> Filing:
+    return _transition(
+        filing=filing,
+        to=Filing.Status.APPROVED,
+        allowed_from={Filing.Status.SUBMITTED},
+        by=by,
+        note=note,
+        decided_at=timezone.now(),
+        decided_by=by,
+    )
+
+
+def filing_reopen(*, filing: Filing, by: User, reason: str) -> Filing:
+    if not reason.strip():
+        raise ApplicationError(_("Write why the approved filing is reopened."))
+    return _transition(
+        filing=filing,
+        to=Filing.Status.REOPENED,
+        allowed_from={Filing.Status.APPROVED},
+        by=by,
+        note=reason,
+    )
+
+
+@transaction.atomic
+def filing_scan_add(*, filing: Filing, upload, by: User) -> FilingScan:
+    """Attach a new version of the stamped, signed scan (private storage, content-checked)."""
+    validate_private_upload(upload)
+    content_type = ContentType.objects.get_for_model(type(filing))
+    latest = (
+        FilingScan.objects.select_for_update()
+        .filter(content_type=content_type, object_id=filing.pk)
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+    )
+    scan = FilingScan(
+        content_type=content_type,
+        object_id=filing.pk,
+        version=(latest or 0) + 1,
+        original_name=upload.name[:200],
+        uploaded_by=by,
+    )
+    scan.file.save(upload.name, upload, save=False)
+    scan.save()
+    return scan
