@@ -13,11 +13,15 @@ CORE_ROLE_PERMISSIONS: dict[str, list[str]] = {
         "atvsld_portal.view_village",
         "atvsld_portal.view_responsibleunit",
         "atvsld_portal.change_responsibleunit",
+        "atvsld_portal.view_reportingperiod",
+        "atvsld_portal.add_reportingperiod",
+        "atvsld_portal.change_reportingperiod",
     ],
     "commune_leader": [
         "atvsld_portal.view_administrativeunit",
         "atvsld_portal.view_village",
         "atvsld_portal.view_responsibleunit",
+        "atvsld_portal.view_reportingperiod",
     ],
     "unit_reporter": ["atvsld_portal.view_responsibleunit"],
     "enterprise_user": [],
@@ -25,6 +29,7 @@ CORE_ROLE_PERMISSIONS: dict[str, list[str]] = {
         "atvsld_portal.view_administrativeunit",
         "atvsld_portal.view_village",
         "atvsld_portal.view_responsibleunit",
+        "atvsld_portal.view_reportingperiod",
     ],
 }
 
