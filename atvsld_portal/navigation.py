@@ -22,13 +22,20 @@ class NavItem:
     label: str | Promise
     url_name: str
     roles: frozenset[str]
+    for_superuser: bool = True
 
 
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Home"), "home", ALL_ROLES),
     NavItem(_("Dashboard"), "reporting:dashboard", COMMUNE_STAFF | {R.PROVINCE_VIEWER}),
     NavItem(_("Enterprises"), "enterprises:list", COMMUNE_STAFF | {R.PROVINCE_VIEWER}),
-    NavItem(_("My enterprise"), "enterprises:mine", frozenset({R.ENTERPRISE_USER})),
+    NavItem(
+        _("My enterprises"), "enterprises:mine", frozenset({R.ENTERPRISE_USER}), for_superuser=False
+    ),
+    NavItem(
+        _("Annual reports"), "enterprises:annual_report_list", COMMUNE_STAFF | {R.PROVINCE_VIEWER}
+    ),
+    NavItem(_("Reporting periods"), "period_list", COMMUNE_STAFF | {R.PROVINCE_VIEWER}),
     NavItem(
         _("Plan"), "plans:detail_current", COMMUNE_STAFF | {R.UNIT_REPORTER, R.PROVINCE_VIEWER}
     ),
@@ -59,7 +66,7 @@ def resolve_url_name(url_name: str) -> str | None:
 def nav_items_for(user: User) -> list[dict[str, str]]:
     items = []
     for item in NAV_ITEMS:
-        if not (user.is_superuser or user.role in item.roles):
+        if not (user.role in item.roles or (user.is_superuser and item.for_superuser)):
             continue
         url = resolve_url_name(item.url_name)
         if url is not None:

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from atvsld_portal import views
+from atvsld_portal import period_views, views
 from atvsld_portal.auth_forms import PortalAuthenticationForm
 
 auth_urls = [
@@ -42,8 +42,17 @@ auth_urls = [
     ),
 ]
 
+period_urls = [
+    path("", period_views.period_list, name="period_list"),
+    path("new/", period_views.period_create, name="period_create"),
+    path("<uuid:public_id>/edit/", period_views.period_edit, name="period_edit"),
+    path("<uuid:public_id>/open/", period_views.period_open_view, name="period_open"),
+]
+
 urlpatterns = [
     path("", views.home, name="home"),
+    path("periods/", include(period_urls)),
+    path("enterprises/", include("enterprises.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include(auth_urls)),
     path("admin/", admin.site.urls),
