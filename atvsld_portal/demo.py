@@ -166,7 +166,8 @@ def load(*, today: date) -> dict:
         user.role = account.role
         user.administrative_unit = homes[account.unit]
         user.email = f"{account.username}@example.invalid"
-        user.set_password(DEMO_PASSWORD)
+        if user.pk is None:  # hashing is slow on purpose: only for new accounts
+            user.set_password(DEMO_PASSWORD)
         user.full_clean()
         user.save()
         if account.responsible_unit_kind:
@@ -176,7 +177,8 @@ def load(*, today: date) -> dict:
     admin.is_staff = admin.is_superuser = True
     admin.full_name = "Quản trị hệ thống"
     admin.email = "admin@example.invalid"
-    admin.set_password(DEMO_PASSWORD)
+    if admin.pk is None:
+        admin.set_password(DEMO_PASSWORD)
     admin.save()
     users["admin"] = admin
 

@@ -12,10 +12,12 @@ from django.utils import timezone
 
 from atvsld_portal import demo as core_demo
 from atvsld_portal.reference import seed_core_reference_data
+from enterprises import demo as enterprises_demo
+from enterprises.reference import seed_enterprises_reference_data
 
 
 class Command(BaseCommand):
-    help = "Load the Ea Ly demo data (communes, responsible units, demo accounts)."
+    help = "Load the Ea Ly demo data (communes, responsible units, accounts, enterprise registry)."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
@@ -27,7 +29,9 @@ class Command(BaseCommand):
             raise CommandError("Demo data is disabled here: set DEMO_DATA_ALLOWED=1 to load it.")
         today = timezone.localdate()
         seed_core_reference_data()
+        seed_enterprises_reference_data()
         context = core_demo.load(today=today)
+        context.update(enterprises_demo.load(core=context))
         if options["verbosity"] >= 1:
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         if options["verbosity"] >= 1 and not options["quiet_accounts"]:
