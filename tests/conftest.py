@@ -61,3 +61,43 @@ def province_viewer(province):
 def officer_client(client, officer):
     client.force_login(officer)
     return client
+
+
+@pytest.fixture
+def enterprise(commune):
+    from tests.enterprises.factories import EnterpriseFactory
+
+    return EnterpriseFactory(commune=commune, name="Công ty TNHH Đá Ea Ly")
+
+
+@pytest.fixture
+def other_enterprise(commune):
+    from tests.enterprises.factories import EnterpriseFactory
+
+    return EnterpriseFactory(commune=commune, name="Công ty TNHH Gạch Tân Lập")
+
+
+@pytest.fixture
+def enterprise_owner(enterprise):
+    """bob: files for `enterprise`."""
+    from tests.enterprises.factories import MemberFactory
+
+    bob = UserFactory(
+        username="bob", role=User.Role.ENTERPRISE_USER, administrative_unit=enterprise.commune
+    )
+    MemberFactory(user=bob, enterprise=enterprise)
+    return bob
+
+
+@pytest.fixture
+def other_enterprise_owner(other_enterprise):
+    """charlie: files for `other_enterprise` of the same commune."""
+    from tests.enterprises.factories import MemberFactory
+
+    charlie = UserFactory(
+        username="charlie",
+        role=User.Role.ENTERPRISE_USER,
+        administrative_unit=other_enterprise.commune,
+    )
+    MemberFactory(user=charlie, enterprise=other_enterprise)
+    return charlie

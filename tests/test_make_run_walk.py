@@ -84,10 +84,12 @@ def test_every_account_logs_in(walk):
 
 def test_every_page_answers_200_for_every_account(walk):
     failures = {
-        username: {path: status for path, status in result["pages"].items() if status != 200}
+        f"{username} {path}": status
         for username, result in walk.items()
+        for path, status in result["pages"].items()
+        if status != 200
     }
-    assert all(not pages for pages in failures.values()), failures
+    assert failures == {}
 
 
 def test_each_account_sees_its_own_commune_or_province(walk):
