@@ -92,6 +92,63 @@ class EnterpriseForm(LocalizedNumbersMixin, forms.ModelForm):
         return cleaned
 
 
+class EnterpriseRegistrationForm(forms.ModelForm):
+    """Public self-registration: who the enterprise is and whom the commune should invite."""
+
+    commune = forms.ModelChoiceField(
+        label=_("Commune where the enterprise operates"),
+        queryset=AdministrativeUnit.objects.communes()
+        .current()
+        .select_related("parent")
+        .order_by("parent__name", "name"),
+    )
+    contact_name = forms.CharField(label=_("Contact person"), max_length=150)
+    contact_email = forms.EmailField(
+        label=_("Contact email"), help_text=_("The commune sends the account invitation here.")
+    )
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=20, required=False)
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "name",
+            "tax_code",
+            "ownership_type",
+            "activity_version",
+            "activity_code",
+            "address",
+        ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ownership_type"].queryset = OwnershipType.objects.filter(is_active=True)
+        self.fields["tax_code"].required = False
+        self.order_fields(
+            ["commune", *self.Meta.fields, "contact_name", "contact_email", "contact_phone"]
+        )
+
+    def clean_contact_phone(self) -> str:
+        value = self.cleaned_data.get("contact_phone", "").strip()
+        return normalise_phone(value) if value else ""
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        tax_code = normalise_tax_code(cleaned.get("tax_code") or "") or None
+        cleaned["tax_code"] = tax_code
+        commune = cleaned.get("commune")
+        if commune and tax_code and "tax_code" not in self.errors:
+            try:
+                check_tax_code_available(tax_code=tax_code, commune=commune)
+            except ValidationError as exc:
+                self.add_error("tax_code", exc)
+        return cleaned
+
+    def _post_clean(self) -> None:
+        # The enterprise instance is built by the service (with its commune); field validators
+        # already ran on each field.
+        pass
+
+
 class MemberInviteForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     email = forms.EmailField(label=_("Email"))

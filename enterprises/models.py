@@ -147,9 +147,11 @@ class Enterprise(TimeStampedModel):
     """Any employer in the commune's registry, household businesses included."""
 
     class Status(models.TextChoices):
+        PENDING = "pending", _("Registration awaiting approval")
         ACTIVE = "active", _("Active")
         SUSPENDED = "suspended", _("Suspended")
         CLOSED = "closed", _("Closed")
+        REJECTED = "rejected", _("Registration refused")
 
     class OshOfficerType(models.TextChoices):
         FULL_TIME = "full_time", _("Full-time (chuyên trách)")
@@ -305,6 +307,30 @@ class Enterprise(TimeStampedModel):
             "workforce_women": self.workforce_women,
             "payroll": self.payroll,
         }
+
+
+class EnterpriseRegistration(TimeStampedModel):
+    """An enterprise that registered itself on the portal, waiting for the commune's decision."""
+
+    enterprise = models.OneToOneField(
+        Enterprise, on_delete=models.CASCADE, related_name="registration"
+    )
+    contact_name = models.CharField(_("contact person"), max_length=150)
+    contact_email = models.EmailField(_("contact email"))
+    contact_phone = models.CharField(_("contact phone"), max_length=16, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decision_note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("enterprise registration")
+        verbose_name_plural = _("enterprise registrations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} ({self.contact_email})"
 
 
 class EnterpriseMember(TimeStampedModel):

@@ -37,7 +37,7 @@ def enterprise_get_for_user(*, user: User, public_id: UUID) -> Enterprise:
     """One enterprise, or 404 when it does not exist or lies outside the user's scope."""
     enterprise = (
         enterprise_list_for_user(user=user)
-        .select_related("commune", "village", "ownership_type", "activity_section")
+        .select_related("commune", "village", "ownership_type", "activity_section", "registration")
         .filter(public_id=public_id)
         .first()
     )

@@ -15,6 +15,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +30,7 @@ from enterprises.models import (
     AnnualOshReport,
     Enterprise,
     EnterpriseMember,
+    EnterpriseRegistration,
     MonitoringRecord,
 )
 
@@ -403,3 +405,97 @@ def monitoring_record_reopen(
     record = core_services.filing_reopen(filing=record, by=by, reason=reason)
     recompute_later(commune_id=record.enterprise.commune_id, year=record.year)
     return record
+
+
+# ------------------------------------------------------------------------------
+# Self-registration
+# ------------------------------------------------------------------------------
+@transaction.atomic
+def registration_submit(
+    *,
+    commune: AdministrativeUnit,
+    contact_name: str,
+    contact_email: str,
+    contact_phone: str = "",
+    **data: Any,
+) -> EnterpriseRegistration:
+    """An enterprise registers itself: a pending enterprise the commune approves or refuses."""
+    check_tax_code_available(tax_code=data.get("tax_code"), commune=commune)
+    enterprise = Enterprise(commune=commune, status=Enterprise.Status.PENDING)
+    _apply_enterprise_fields(enterprise, {**data, "status": Enterprise.Status.PENDING})
+    enterprise.full_clean()
+    enterprise.save()
+    registration = EnterpriseRegistration.objects.create(
+        enterprise=enterprise,
+        contact_name=contact_name,
+        contact_email=contact_email,
+        contact_phone=contact_phone,
+    )
+    transaction.on_commit(lambda: _notify_officials_of_registration(registration), robust=True)
+    return registration
+
+
+def _notify_officials_of_registration(registration: EnterpriseRegistration) -> None:
+    enterprise = registration.enterprise
+    recipients = list(
+        User.objects.filter(
+            administrative_unit=enterprise.commune, role=User.Role.COMMUNE_OFFICIAL, is_active=True
+        )
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if not recipients:
+        return
+    context = {"registration": registration, "enterprise": enterprise}
+    subject = render_to_string("emails/registration_received-subject.txt", context).strip()
+    body = render_to_string("emails/registration_received-body.txt", context)
+    send_mail(subject, body, None, recipients)
+
+
+def _decide_registration(
+    *, registration: EnterpriseRegistration, to: str, by: User, note: str
+) -> Enterprise:
+    updated = Enterprise.objects.filter(
+        pk=registration.enterprise_id, status=Enterprise.Status.PENDING
+    ).update(status=to)
+    if updated != 1:
+        raise ApplicationError(
+            _("This registration has already been decided."), code="stale_status"
+        )
+    EnterpriseRegistration.objects.filter(pk=registration.pk).update(
+        decided_at=timezone.now(), decided_by=by, decision_note=note
+    )
+    enterprise = Enterprise.objects.get(pk=registration.enterprise_id)
+    enterprise._history_user = by
+    enterprise.save(update_fields=["updated_at"])  # a history row for the decision
+    return enterprise
+
+
+@transaction.atomic
+def registration_approve(
+    *, registration: EnterpriseRegistration, by: User, request: HttpRequest
+) -> Enterprise:
+    """Activate the enterprise and invite its contact person as its first member."""
+    enterprise = _decide_registration(
+        registration=registration, to=Enterprise.Status.ACTIVE, by=by, note=""
+    )
+    member_invite(
+        enterprise=enterprise,
+        email=registration.contact_email,
+        full_name=registration.contact_name,
+        role=EnterpriseMember.Role.OWNER,
+        by=by,
+        request=request,
+    )
+    return enterprise
+
+
+@transaction.atomic
+def registration_reject(
+    *, registration: EnterpriseRegistration, by: User, reason: str
+) -> Enterprise:
+    if not reason.strip():
+        raise ApplicationError(_("Write why the registration is refused."))
+    return _decide_registration(
+        registration=registration, to=Enterprise.Status.REJECTED, by=by, note=reason
+    )

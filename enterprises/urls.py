@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from enterprises.views import excel, filings, members, registry
+from enterprises.views import excel, filings, members, registrations, registry
 
 app_name = "enterprises"
 
@@ -13,9 +13,20 @@ enterprise_urls = [
     path("export/", registry.enterprise_export, name="export"),
     path("import/", excel.enterprise_import, name="import"),
     path("import/template.xlsx", excel.enterprise_import_template, name="import_template"),
+    path("register/", registrations.enterprise_register, name="register"),
     path("<uuid:public_id>/", registry.enterprise_detail, name="detail"),
     path("<uuid:public_id>/edit/", registry.enterprise_edit, name="edit"),
     path("<uuid:public_id>/members/invite/", members.member_invite, name="member_invite"),
+    path(
+        "<uuid:public_id>/registration/approve/",
+        registrations.registration_approve,
+        name="registration_approve",
+    ),
+    path(
+        "<uuid:public_id>/registration/refuse/",
+        registrations.registration_reject,
+        name="registration_reject",
+    ),
     path(
         "<uuid:public_id>/annual-reports/start/",
         filings.annual_report_start,

@@ -20,11 +20,12 @@ from atvsld_portal.models import User, Village
 from atvsld_portal.selectors import commune_list_for_user, filings_owed
 from enterprises import services
 from enterprises.access import can_export, can_manage_registry, is_member
-from enterprises.forms import EnterpriseForm
+from enterprises.forms import EnterpriseForm, ReasonForm
 from enterprises.models import ActivitySection, Enterprise, OwnershipType
 from enterprises.selectors import (
     enterprise_detail_context,
     enterprise_get_for_user,
+    enterprise_list_for_user,
     enterprise_registry,
     enterprises_of_member,
     parse_registry_filters,
@@ -90,6 +91,9 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "can_manage": can_manage_registry(request.user),
         "can_export": can_export(request.user),
+        "pending_registrations": enterprise_list_for_user(user=request.user)
+        .filter(status=Enterprise.Status.PENDING)
+        .count(),
         **_filter_choices(request.user),
     }
     template = "enterprises/enterprise_list.html"
@@ -185,6 +189,8 @@ def enterprise_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     enterprise, can_change = _get_enterprise_for_user(request, public_id)
     context = {
         "enterprise": enterprise,
+        "registration": getattr(enterprise, "registration", None),
+        "reason_form": ReasonForm(),
         "can_change": can_change,
         "is_member": is_member(request.user, enterprise),
         "current_year": timezone.localdate().year,

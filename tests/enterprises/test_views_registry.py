@@ -54,7 +54,7 @@ def test_list_issues_the_same_number_of_queries_whatever_the_row_count(
 ):
     EnterpriseFactory.create_batch(count, commune=commune)
     officer_client.get(reverse("enterprises:list"))  # warm up caches (content types, session)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = officer_client.get(reverse("enterprises:list"))
     assert response.status_code == 200
 
