@@ -90,8 +90,15 @@ def validate_private_upload(upload: UploadedFile) -> FileKind:
     return kind
 
 
-def validate_private_file(value: FieldFile) -> None:
-    """Model/form field validator wrapping :func:`validate_private_upload`."""
+def validate_private_file(value: FieldFile | UploadedFile) -> None:
+    """Model/form field validator wrapping :func:`validate_private_upload`.
+
+    A form field passes the upload itself; a model's full_clean passes a FieldFile whose file
+    is the new upload (an already stored file is not checked again).
+    """
+    if isinstance(value, UploadedFile):
+        validate_private_upload(value)
+        return
     file = getattr(value, "file", None)
     if isinstance(file, UploadedFile):
         validate_private_upload(file)

@@ -78,7 +78,7 @@ def outbox_publish(*, outbox_id: int) -> bool:
     if row is None:
         return False
     if row.task_name not in celery_app.tasks:
-        logger.info("Outbox %s: task %s is not registered; left pending", row.pk, row.task_name)
+        logger.debug("Outbox %s: task %s is not registered; left pending", row.pk, row.task_name)
         return False
     try:
         celery_app.signature(row.task_name, args=row.args).apply_async(

@@ -267,3 +267,39 @@ def test_period_of_another_commune_is_404(client, other_officer, enterprise):
         client.get(reverse("period_edit", kwargs={"public_id": period.public_id})).status_code
         == 404
     )
+
+
+def test_monitoring_report_file_is_checked_and_served_privately(
+    client, enterprise_owner, enterprise
+):
+    client.force_login(enterprise_owner)
+    data = {
+        "year": "2026",
+        "round": "1",
+        "sampled_from": "10/04/2026",
+        "sampled_to": "11/04/2026",
+        "organisation": "CDC",
+        "organisation_announcement": "15/CB-SYT",
+        "workers_exposed": "12",
+        "results-TOTAL_FORMS": "1",
+        "results-INITIAL_FORMS": "0",
+        "results-0-factor": HarmfulFactor.objects.get(code="dust").pk,
+        "results-0-location": "Kho",
+        "results-0-samples_measured": "2",
+        "results-0-samples_over": "0",
+    }
+    bad = client.post(
+        _url("monitoring_create", enterprise),
+        {**data, "report_file": SimpleUploadedFile("kq.pdf", b"MZ not a pdf")},
+    )
+    assert bad.status_code == 200
+    assert not MonitoringRecord.objects.exists()
+    client.post(
+        _url("monitoring_create", enterprise),
+        {**data, "report_file": SimpleUploadedFile("kq.pdf", b"%PDF-1.4 ket qua")},
+    )
+    record = MonitoringRecord.objects.get()
+    assert record.report_file.name.startswith("monitoring-reports/")
+    assert "kq" not in record.report_file.name  # a random name, not the user's
+    response = client.get(_url("monitoring_report_file", record))
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 ket qua"
