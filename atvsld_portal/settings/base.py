@@ -330,3 +330,5 @@ LOGGING = {
 # PORTAL
 # ------------------------------------------------------------------------------
 PORTAL_VERSION = "0.1.0"
+# An assignment with no report this many days after its window ends is overdue (plans).
+PLAN_OVERDUE_GRACE_DAYS = env.int("PLAN_OVERDUE_GRACE_DAYS", default=10)
