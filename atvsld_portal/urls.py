@@ -53,6 +53,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("periods/", include(period_urls)),
     path("enterprises/", include("enterprises.urls")),
+    path("plans/", include("plans.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include(auth_urls)),
     path("admin/", admin.site.urls),
