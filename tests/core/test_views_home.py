@@ -31,7 +31,10 @@ def test_home_names_the_reporters_unit(client, commune):
     )
     unit.members.add(reporter)
     client.force_login(reporter)
-    assert "Công an xã Ea Ly" in client.get(reverse("home")).text
+    # A unit reporter lands on their unit's duties.
+    response = client.get(reverse("home"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("plans:my_assignments")
+    assert "Công an xã Ea Ly" in response.text
 
 
 def test_pages_send_a_strict_csp(officer_client):
