@@ -332,3 +332,18 @@ LOGGING = {
 PORTAL_VERSION = "0.1.0"
 # An assignment with no report this many days after its window ends is overdue (plans).
 PLAN_OVERDUE_GRACE_DAYS = env.int("PLAN_OVERDUE_GRACE_DAYS", default=10)
+# Victims one accident declaration may list (DATA_UPLOAD_MAX_NUMBER_FIELDS is sized to it).
+ACCIDENT_MAX_VICTIMS = env.int("ACCIDENT_MAX_VICTIMS", default=100)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = max(1000, 40 * ACCIDENT_MAX_VICTIMS + 200)
+# What the declarant of a death or of two or more seriously injured must do at once (NĐ 129/2025
+# Mẫu 01 content). Wording in a setting while the official form text is unconfirmed (DOMAIN §3.4).
+ACCIDENT_URGENT_NOTICE = env.str(
+    "ACCIDENT_URGENT_NOTICE",
+    default=(
+        "Có người chết hoặc từ 02 người bị thương nặng: ngay lập tức báo bằng cách nhanh "
+        "nhất (điện thoại, rồi văn bản) cho Sở Nội vụ tỉnh và, khi có người chết, Công an xã "
+        "nơi xảy ra tai nạn, với nội dung theo Mẫu số 01 Phụ lục II Nghị định 129/2025/NĐ-CP: "
+        "tên cơ sở, thời gian và nơi xảy ra, diễn biến, số người chết và bị thương nặng, họ tên "
+        "người bị nạn, người khai báo. Cấp cứu: 115; Công an: 113; Cứu hỏa: 114."
+    ),
+)
