@@ -39,7 +39,8 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(
         _("Plan"), "plans:detail_current", COMMUNE_STAFF | {R.UNIT_REPORTER, R.PROVINCE_VIEWER}
     ),
-    NavItem(_("Accidents"), "incidents:list", ALL_ROLES - {R.PROVINCE_VIEWER}),
+    NavItem(_("Accidents"), "incidents:list", ALL_ROLES),
+    NavItem(_("Accident inbox"), "incidents:inbox", COMMUNE_STAFF),
     NavItem(_("Reports"), "reporting:report_list", COMMUNE_STAFF | {R.PROVINCE_VIEWER}),
 )
 

@@ -54,6 +54,7 @@ urlpatterns = [
     path("periods/", include(period_urls)),
     path("enterprises/", include("enterprises.urls")),
     path("plans/", include("plans.urls")),
+    path("accidents/", include("incidents.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include(auth_urls)),
     path("admin/", admin.site.urls),
