@@ -14,6 +14,7 @@ from atvsld_portal import demo as core_demo
 from atvsld_portal.reference import seed_core_reference_data
 from enterprises import demo as enterprises_demo
 from enterprises.reference import seed_enterprises_reference_data
+from incidents import demo as incidents_demo
 from plans import demo as plans_demo
 
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         context = core_demo.load(today=today)
         context.update(enterprises_demo.load(core=context))
         context.update(plans_demo.load(core=context))
+        context.update(incidents_demo.load(core=context))
         if options["verbosity"] >= 1:
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         if options["verbosity"] >= 1 and not options["quiet_accounts"]:
