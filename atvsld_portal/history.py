@@ -28,7 +28,11 @@ def _display(model_field, value: Any) -> Any:
 
 
 def history_rows(history: QuerySet, *, limit: int = 50) -> list[HistoryRow]:
-    """The newest ``limit`` history entries with their field changes, in two queries at most."""
+    """The newest ``limit`` history entries with their field changes.
+
+    One query for the entries, plus one per related model named in a changed foreign key (so a
+    change of "reviewed by" shows the person, not an id).
+    """
     records = list(
         history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
     )
@@ -43,13 +47,29 @@ def history_rows(history: QuerySet, *, limit: int = 50) -> list[HistoryRow]:
             for change in record.diff_against(older).changes:
                 if change.field in HIDDEN_FIELDS:
                     continue
-                model_field = model._meta.get_field(change.field)
-                row.changes.append(
-                    (
-                        model_field.verbose_name,
-                        _display(model_field, change.old),
-                        _display(model_field, change.new),
-                    )
-                )
+                row.changes.append((model._meta.get_field(change.field), change.old, change.new))
         rows.append(row)
+    _resolve_related(rows)
     return rows
+
+
+def _resolve_related(rows: list[HistoryRow]) -> None:
+    """Replace foreign-key ids by the objects themselves, one query per related model."""
+    wanted: dict[type, set] = {}
+    for row in rows:
+        for model_field, old, new in row.changes:
+            if model_field.many_to_one:
+                ids = wanted.setdefault(model_field.related_model, set())
+                ids.update(value for value in (old, new) if value is not None)
+    found = {model: model._default_manager.in_bulk(ids) for model, ids in wanted.items()}
+
+    def shown(model_field, value: Any) -> Any:
+        if model_field.many_to_one and value is not None:
+            return found.get(model_field.related_model, {}).get(value, value)
+        return _display(model_field, value)
+
+    for row in rows:
+        row.changes = [
+            (model_field.verbose_name, shown(model_field, old), shown(model_field, new))
+            for model_field, old, new in row.changes
+        ]

@@ -23,7 +23,7 @@ class IndicatorCode(models.TextChoices):
     )
     # Context indicators.
     ACCIDENT_FREQUENCY = "accident_frequency", _("Accident frequency (injured per 1,000 workers)")
-    ACCIDENTS = "accidents", _("Occupational accidents")
+    ACCIDENTS = "accidents", _("Number of occupational accidents")
     ACCIDENT_DEATHS = "accident_deaths", _("Deaths from occupational accidents")
     INFORMAL_ACCIDENTS = "informal_accidents", _("Accidents of workers without a labour contract")
     DISEASE_CASES = "disease_cases", _("New occupational disease cases")
