@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from atvsld_portal.files import PrivateUploadTo
@@ -84,6 +85,20 @@ class Cause(models.TextChoices):
     RULES_VIOLATED = "7", _("Worker broke rules, procedures or safe working methods")
     PPE_NOT_USED = "8", _("Worker did not use personal protective equipment")
     OBJECTIVE = "9", _("Objective, hard to avoid, or cause not listed")
+
+
+class QuickReportMethod(models.TextChoices):
+    PHONE = "phone", pgettext_lazy("way of sending", "Phone")
+    DOCUMENT = "document", _("Written report")
+    EMAIL = "email", _("Email")
+    IN_PERSON = "in_person", _("In person")
+
+
+class InvestigationLevel(models.TextChoices):
+    BASE = "base", _("Enterprise's base-level team")
+    COMMUNE_RECORD = "commune_record", _("Commune incident record (biên bản)")
+    PROVINCE = "province", _("Provincial team (Sở Nội vụ)")
+    CENTRAL = "central", _("Central team")
 
 
 # ------------------------------------------------------------------------------
@@ -189,6 +204,27 @@ class Accident(TimeStampedModel):
     not_occupational_reason = models.TextField(
         _("why it is not an occupational accident"), blank=True
     )
+    # Quick report (Mẫu 06, informal sector: a death or two or more seriously injured).
+    quick_report_sent_at = models.DateTimeField(_("quick report sent at"), null=True, blank=True)
+    quick_report_method = models.CharField(
+        _("sent by"), max_length=20, choices=QuickReportMethod, blank=True
+    )
+    quick_report_recipients = models.TextField(_("sent to"), blank=True)
+    # Investigation (Luật ATVSLĐ Art 35; DOMAIN §3.5).
+    investigation_level = models.CharField(
+        _("investigation level"), max_length=20, choices=InvestigationLevel, blank=True
+    )
+    investigation_started_on = models.DateField(
+        _("investigation started on"), null=True, blank=True
+    )
+    needs_technical_examination = models.BooleanField(
+        _("needs a technical or forensic examination"),
+        default=False,
+        help_text=_("Allows 60 days for a death."),
+    )
+    extension_days = models.PositiveSmallIntegerField(_("extension (days)"), default=0)
+    record_published_on = models.DateField(_("record published (posted) on"), null=True, blank=True)
+    status_note = models.TextField(_("note on the last step"), blank=True)
 
     objects = AccidentQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -303,6 +339,36 @@ class Victim(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+
+class IncidentRecord(TimeStampedModel):
+    """The commune's biên bản ghi nhận sự việc for one seriously injured worker without a contract
+    (NĐ 129/2025 Art 43.1; DOMAIN §3.6 step 3)."""
+
+    accident = models.OneToOneField(
+        Accident, on_delete=models.CASCADE, related_name="incident_record"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+    recorded_place = models.CharField(_("recorded at (place)"), max_length=255)
+    members_present = models.TextField(
+        _("present"),
+        help_text=_("Commune officials, police, the victim or family, witnesses; one per line."),
+    )
+    work_being_done = models.TextField(_("work being done"))
+    injuries_and_treatment = models.TextField(_("injuries and treatment place"))
+    preliminary_cause = models.TextField(_("preliminary cause"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("incident record")
+        verbose_name_plural = _("incident records")
+
+    def __str__(self) -> str:
+        return f"{self.accident}"
 
 
 class ReceiptCounter(models.Model):
