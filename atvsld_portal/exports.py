@@ -104,8 +104,10 @@ def docx_bytes(
     title: str,
     paragraphs: Iterable[str],
     table: tuple[Sequence[str], Iterable[Sequence[Any]]] | None = None,
+    closing: Iterable[str] = (),
 ) -> bytes:
-    """A simple Word document: a bold title, paragraphs and an optional table."""
+    """A simple Word document: a bold title, paragraphs, an optional table and closing
+    paragraphs after it (signature lines)."""
     from docx import Document
     from docx.shared import Pt
 
@@ -128,6 +130,8 @@ def docx_bytes(
             cells = grid.add_row().cells
             for cell, value in zip(cells, row, strict=True):
                 cell.text = "" if value is None else str(_csv_cell(value))
+    for text in closing:
+        document.add_paragraph(text)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
