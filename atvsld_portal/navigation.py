@@ -41,6 +41,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     ),
     NavItem(_("Accidents"), "incidents:list", ALL_ROLES),
     NavItem(_("Accident inbox"), "incidents:inbox", COMMUNE_STAFF),
+    NavItem(_("Accident register"), "incidents:register", COMMUNE_STAFF | {R.PROVINCE_VIEWER}),
     NavItem(_("Reports"), "reporting:report_list", COMMUNE_STAFF | {R.PROVINCE_VIEWER}),
 )
 

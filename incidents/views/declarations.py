@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -23,7 +24,7 @@ from atvsld_portal.models import Filing, User
 from atvsld_portal.pdf import render_pdf
 from atvsld_portal.privacy import record_personal_data_view
 from enterprises.access import can_manage_registry, is_member
-from incidents import services
+from incidents import documents, services, workflow
 from incidents.forms import AccidentForm, PaperEntryForm, VictimFormSet, enterprises_for_filing
 from incidents.models import Accident, AccidentDeclaration, Cause, InjuryCode
 from incidents.selectors import accident_get_for_user, accident_list_for_user
@@ -229,6 +230,10 @@ def accident_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "show_personal_ids": show_personal_ids,
         "can_edit": can_edit,
         "paper_form": paper_form,
+        "workflow": workflow.workflow_context(accident, request.user, timezone.localdate()),
+        "can_edit_records": can_manage_registry(request.user)
+        and request.user.administrative_unit_id == accident.commune_id,
+        "informal_docs": documents.informal_documents_status(accident, victims),
     }
     return render(request, "incidents/accident_detail.html", context)
 
