@@ -415,6 +415,12 @@ class AccidentDeclaration(models.Model):
     receipt_pdf = models.FileField(
         upload_to=PrivateUploadTo("accident-receipts"), blank=True, max_length=200
     )
+    # A correction is proposed as a draft, then submitted, then applied by an official.
+    is_draft = models.BooleanField(_("draft correction"), default=False)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("accident declaration")

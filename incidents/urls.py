@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from incidents.views import commune, declarations, documents
+from incidents.views import commune, corrections, declarations, documents
 from incidents.views import workflow as workflow_views
 
 app_name = "incidents"
@@ -67,6 +67,22 @@ accident_urls = [
         "declarations/<uuid:public_id>/scan/",
         declarations.declaration_scan,
         name="declaration_scan",
+    ),
+    path(
+        "<uuid:public_id>/corrections/new/",
+        corrections.correction_start_view,
+        name="correction_start",
+    ),
+    path("corrections/<uuid:public_id>/edit/", corrections.correction_edit, name="correction_edit"),
+    path(
+        "corrections/<uuid:public_id>/submit/",
+        corrections.correction_submit_view,
+        name="correction_submit",
+    ),
+    path(
+        "corrections/<uuid:public_id>/apply/",
+        corrections.correction_apply_view,
+        name="correction_apply",
     ),
 ]
 

@@ -28,6 +28,7 @@ from incidents import documents, services, workflow
 from incidents.forms import AccidentForm, PaperEntryForm, VictimFormSet, enterprises_for_filing
 from incidents.models import Accident, AccidentDeclaration, Cause, InjuryCode
 from incidents.selectors import accident_get_for_user, accident_list_for_user
+from incidents.views.corrections import corrections_context
 
 PAGE_SIZE = 30
 ADD_VICTIM = "add_victim"
@@ -221,7 +222,9 @@ def accident_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     context = {
         "accident": accident,
         "victims": victims,
-        "declarations": accident.declarations.select_related("submitted_by").order_by("-version"),
+        "declarations": accident.declarations.filter(is_draft=False)
+        .select_related("submitted_by")
+        .order_by("-version"),
         "other_causes": [
             Cause(code).label for code in accident.other_causes if code in Cause.values
         ],
@@ -235,6 +238,7 @@ def accident_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         and request.user.administrative_unit_id == accident.commune_id,
         "informal_docs": documents.informal_documents_status(accident, victims),
     }
+    context.update(corrections_context(accident, request.user))
     return render(request, "incidents/accident_detail.html", context)
 
 
@@ -286,7 +290,7 @@ def _stored_receipt(declaration: AccidentDeclaration) -> AccidentDeclaration:
 @require_GET
 def accident_receipt(request: HttpRequest, public_id: UUID) -> HttpResponse:
     accident, _can_edit = _get_accident_for_user(request, public_id)
-    declaration = accident.declarations.order_by("-version").first()
+    declaration = accident.declarations.filter(is_draft=False).order_by("-version").first()
     if accident.is_draft or declaration is None:
         raise Http404
     declaration = _stored_receipt(declaration)
