@@ -652,4 +652,30 @@ def load(*, core: dict) -> dict:
         if row.state != DRAFT:
             _file(accident, row, core["users"], now)
         created[row.place] = accident
+    _correct_one(core["users"])
     return {"accidents": created}
+
+
+def _correct_one(users: dict[str, User]) -> None:
+    """dn.ealy1 corrects the place of its latest received declaration (version 2, same number)."""
+    filer = users["dn.ealy1"]
+    accident = (
+        Accident.objects.filter(
+            status=Accident.Status.RECEIVED,
+            enterprise__memberships__user=filer,
+            declarations__version=1,
+        )
+        .order_by("-occurred_at")
+        .first()
+    )
+    if accident is None or accident.declarations.filter(version__gte=2).exists():
+        return
+    draft = services.correction_start(
+        accident=accident,
+        by=filer,
+        reason="Ghi lại chính xác vị trí xảy ra tai nạn theo sơ đồ hiện trường.",
+    )
+    services.correction_update(
+        declaration=draft, by=filer, place=f"{accident.place} (điểm đo số 3)"
+    )
+    services.correction_submit(declaration=draft, by=filer)
