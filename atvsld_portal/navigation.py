@@ -39,9 +39,16 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(
         _("Plan"), "plans:detail_current", COMMUNE_STAFF | {R.UNIT_REPORTER, R.PROVINCE_VIEWER}
     ),
+    NavItem(
+        _("My assignments"),
+        "plans:my_assignments",
+        frozenset({R.UNIT_REPORTER}),
+        for_superuser=False,
+    ),
+    NavItem(_("To review"), "plans:review_queue", COMMUNE_STAFF),
     NavItem(_("Accidents"), "incidents:list", ALL_ROLES),
-    NavItem(_("Accident inbox"), "incidents:inbox", COMMUNE_STAFF),
-    NavItem(_("Accident register"), "incidents:register", COMMUNE_STAFF | {R.PROVINCE_VIEWER}),
+    NavItem(_("Inbox"), "incidents:inbox", COMMUNE_STAFF),
+    NavItem(_("Register"), "incidents:register", COMMUNE_STAFF | {R.PROVINCE_VIEWER}),
     NavItem(_("Reports"), "reporting:report_list", COMMUNE_STAFF | {R.PROVINCE_VIEWER}),
 )
 
