@@ -71,6 +71,7 @@ def plan_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     plan = plan_get_for_user(user=request.user, public_id=public_id)
     year, quarter = _period_from_query(request)
     matrix = plan_status_matrix(plan=plan, year=year, quarter=quarter)
+    counts = matrix.counts()
     context = {
         "plan": plan,
         "matrix": matrix,
@@ -89,7 +90,7 @@ def plan_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 Status.OVERDUE,
                 Status.NOT_DUE,
             )
-            if (count := matrix.counts().get(code))
+            if (count := counts.get(code))
         ],
         "can_edit": can_edit_plans(request.user),
         "can_see_overdue": request.user.role != User.Role.UNIT_REPORTER,
