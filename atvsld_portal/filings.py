@@ -23,11 +23,14 @@ if TYPE_CHECKING:
 class FilingKind:
     key: str
     label: str | Promise
-    model_label: str  # "app_label.ModelName" of a concrete Filing with `enterprise` and `period`
+    model_label: str  # "app_label.ModelName" of a concrete Filing with a `period`
     create_pending: Callable[[ReportingPeriod], int]
     parts: tuple[str, ...] = ("year",)
     detail_url_name: str = ""  # takes public_id
     default_dates: Callable[[int, str], tuple] | None = field(default=None, compare=False)
+    # Who files: "enterprise" (the model has `enterprise`; owed filings show on the enterprise's
+    # home page) or "commune" (the commune's own report to the province; the model has `commune`).
+    filer: str = "enterprise"
 
     @property
     def model(self) -> type[Model]:
@@ -41,8 +44,8 @@ def register_filing_kind(kind: FilingKind) -> None:
     _REGISTRY[kind.key] = kind
 
 
-def filing_kinds() -> list[FilingKind]:
-    return list(_REGISTRY.values())
+def filing_kinds(*, filer: str | None = None) -> list[FilingKind]:
+    return [kind for kind in _REGISTRY.values() if filer is None or kind.filer == filer]
 
 
 def get_filing_kind(key: str) -> FilingKind | None:

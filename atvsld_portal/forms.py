@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from atvsld_portal.filings import filing_kind_choices
+from atvsld_portal.filings import filing_kind_choices, get_filing_kind
 from atvsld_portal.models import ReportingPeriod
 
 NUMERIC_FIELDS = (forms.IntegerField, forms.DecimalField, forms.FloatField)
@@ -63,4 +63,11 @@ class ReportingPeriodForm(forms.ModelForm):
             self.add_error("due_on", _("The due date cannot be before the opening date."))
         if due and closes and due > closes:
             self.add_error("closes_on", _("The closing date cannot be before the due date."))
+        kind = get_filing_kind(cleaned.get("kind") or "")
+        part = cleaned.get("part")
+        if kind and part and part not in kind.parts:
+            self.add_error(
+                "part",
+                _("“%(kind)s” is not filed for this part of the year.") % {"kind": kind.label},
+            )
         return cleaned

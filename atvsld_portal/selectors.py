@@ -74,7 +74,7 @@ def filings_owed(*, enterprise_ids: list[int], since_year: int) -> list:
     a new filing kind appears without the caller knowing it.
     """
     owed = []
-    for kind in filing_kinds():
+    for kind in filing_kinds(filer="enterprise"):
         owed.extend(
             kind.model.objects.filter(
                 enterprise_id__in=enterprise_ids,

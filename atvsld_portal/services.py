@@ -224,6 +224,20 @@ def filing_reopen(*, filing: Filing, by: User, reason: str) -> Filing:
     )
 
 
+def filing_withdraw(*, filing: Filing, by: User, reason: str) -> Filing:
+    """Take back a submitted filing that nobody has decided on (the commune's own reports, which
+    no one above approves on the portal), to correct and send it again."""
+    if not reason.strip():
+        raise ApplicationError(_("Write why the filing is taken back."))
+    return _transition(
+        filing=filing,
+        to=Filing.Status.REOPENED,
+        allowed_from={Filing.Status.SUBMITTED},
+        by=by,
+        note=reason,
+    )
+
+
 @transaction.atomic
 def filing_scan_add(*, filing: Filing, upload, by: User) -> FilingScan:
     """Attach a new version of the stamped, signed scan (private storage, content-checked)."""

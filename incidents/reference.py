@@ -3,6 +3,7 @@ lists as new versions without touching past records). DOMAIN §3.2, §3.9.2, §3
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 INJURY_CODES_VERSION = "PL II NĐ 39/2016"
@@ -140,14 +141,118 @@ OCCUPATIONS = [
     ("7212", "Thợ hàn, cắt kim loại"),
 ]
 
+OCCUPATIONAL_DISEASES_VERSION = "TT15-2016+TT02-2023"
+TT15 = "TT 15/2016/TT-BYT"
+OCCUPATIONAL_DISEASE_GROUPS = [
+    (
+        "I. Bụi phổi và phế quản",
+        [
+            "Bụi phổi silic nghề nghiệp",
+            "Bụi phổi amiăng nghề nghiệp",
+            "Bụi phổi bông nghề nghiệp",
+            "Bụi phổi talc nghề nghiệp",
+            "Bụi phổi than nghề nghiệp",
+            "Viêm phế quản mạn tính nghề nghiệp",
+            "Hen nghề nghiệp",
+        ],
+    ),
+    (
+        "II. Nhiễm độc",
+        [
+            "Nhiễm độc chì nghề nghiệp",
+            "Nhiễm độc nghề nghiệp do benzen và đồng đẳng",
+            "Nhiễm độc thủy ngân nghề nghiệp",
+            "Nhiễm độc mangan nghề nghiệp",
+            "Nhiễm độc trinitrotoluen (TNT) nghề nghiệp",
+            "Nhiễm độc asen nghề nghiệp",
+            "Nhiễm độc hóa chất bảo vệ thực vật nghề nghiệp",
+            "Nhiễm độc nicotin nghề nghiệp",
+            "Nhiễm độc cacbon monoxit nghề nghiệp",
+            "Nhiễm độc cadimi nghề nghiệp",
+        ],
+    ),
+    (
+        "III. Yếu tố vật lý",
+        [
+            "Điếc nghề nghiệp do tiếng ồn",
+            "Giảm áp nghề nghiệp",
+            "Bệnh nghề nghiệp do rung toàn thân",
+            "Bệnh nghề nghiệp do rung cục bộ",
+            "Phóng xạ nghề nghiệp",
+            "Đục thể thủy tinh nghề nghiệp",
+        ],
+    ),
+    (
+        "IV. Da",
+        [
+            "Nốt dầu nghề nghiệp",
+            "Sạm da nghề nghiệp",
+            "Viêm da tiếp xúc nghề nghiệp do crôm",
+            "Da nghề nghiệp do tiếp xúc môi trường ẩm ướt và lạnh kéo dài",
+            "Da nghề nghiệp do tiếp xúc cao su tự nhiên, hóa chất phụ gia cao su",
+        ],
+    ),
+    (
+        "V. Nhiễm khuẩn",
+        [
+            "Leptospira nghề nghiệp",
+            "Viêm gan virut B nghề nghiệp",
+            "Lao nghề nghiệp",
+            "Nhiễm HIV do tai nạn rủi ro nghề nghiệp",
+            "Viêm gan virut C nghề nghiệp",
+        ],
+    ),
+    ("VI. Ung thư", ["Ung thư trung biểu mô nghề nghiệp"]),
+]
+# (group, name, legal source, valid from) of diseases added after TT 15/2016.
+OCCUPATIONAL_DISEASES_ADDED = [
+    ("Bổ sung năm 2023", "COVID-19 nghề nghiệp", "TT 02/2023/TT-BYT", date(2023, 4, 1)),
+]
+# Effective date of TT 15/2016 as we read it; names 1-34 are unverified reproductions (DOMAIN §5.1),
+# so those rows are seeded provisional for an administrator to confirm.
+TT15_VALID_FROM = date(2016, 7, 1)
+
+
+def occupational_disease_rows() -> list[tuple[str, str, str, str, date]]:
+    """(code, group, name, legal source, valid from) of the 35 diseases, numbered 1-35."""
+    rows = [
+        (group, name, TT15, TT15_VALID_FROM)
+        for group, names in OCCUPATIONAL_DISEASE_GROUPS
+        for name in names
+    ] + OCCUPATIONAL_DISEASES_ADDED
+    return [(str(number), *row) for number, row in enumerate(rows, start=1)]
+
+
 ROLE_PERMISSIONS = {
     "commune_official": [
         "incidents.view_accident",
         "incidents.add_accident",
         "incidents.change_accident",
+        "incidents.view_periodicaccidentreport",
+        "incidents.change_periodicaccidentreport",
+        "incidents.view_communeaccidentreport",
+        "incidents.change_communeaccidentreport",
+        "incidents.view_diseaseexam",
+        "incidents.add_diseaseexam",
+        "incidents.change_diseaseexam",
+        "incidents.view_diseasecase",
+        "incidents.add_diseasecase",
+        "incidents.change_diseasecase",
     ],
-    "commune_leader": ["incidents.view_accident"],
-    "province_viewer": ["incidents.view_accident"],
+    "commune_leader": [
+        "incidents.view_accident",
+        "incidents.view_periodicaccidentreport",
+        "incidents.view_communeaccidentreport",
+        "incidents.view_diseaseexam",
+        "incidents.view_diseasecase",
+    ],
+    "province_viewer": [
+        "incidents.view_accident",
+        "incidents.view_periodicaccidentreport",
+        "incidents.view_communeaccidentreport",
+        "incidents.view_diseaseexam",
+        "incidents.view_diseasecase",
+    ],
     "unit_reporter": [],
     "enterprise_user": [],
 }
@@ -155,7 +260,7 @@ ROLE_PERMISSIONS = {
 
 def seed_incidents_reference_data(**kwargs: Any) -> None:
     from atvsld_portal.roles import grant_permissions
-    from incidents.models import InjuryCode, InjuryFactor, Occupation
+    from incidents.models import InjuryCode, InjuryFactor, Occupation, OccupationalDisease
 
     order = 0
     for _group_code, group_name, items, provisional in INJURY_CODES:
@@ -182,5 +287,18 @@ def seed_incidents_reference_data(**kwargs: Any) -> None:
             version=OCCUPATIONS_VERSION,
             code=code,
             defaults={"name": name, "is_provisional": True, "order": number},
+        )
+    for code, group, name, source, valid_from in occupational_disease_rows():
+        OccupationalDisease.objects.get_or_create(
+            version=OCCUPATIONAL_DISEASES_VERSION,
+            code=code,
+            defaults={
+                "name": name,
+                "group": group,
+                "legal_source": source,
+                "valid_from": valid_from,
+                "order": int(code),
+                "is_provisional": source == TT15,
+            },
         )
     grant_permissions(ROLE_PERMISSIONS)

@@ -347,3 +347,10 @@ ACCIDENT_URGENT_NOTICE = env.str(
         "người bị nạn, người khai báo. Cấp cứu: 115; Công an: 113; Cứu hỏa: 114."
     ),
 )
+# Layouts of the commune's report on the informal sector to Sở Nội vụ (NĐ 39 Phụ lục XVI, or the
+# form that replaces it): key -> label. New reports take COMMUNE_ACCIDENT_REPORT_FORM; each version
+# has its own templates under templates/incidents/commune_report/<key>/.
+COMMUNE_ACCIDENT_REPORT_FORMS = {
+    "pl16-draft-2025": "Mẫu dựng theo cấu trúc Phụ lục XVI NĐ 39/2016 (tạm, chờ mẫu chính thức)",
+}
+COMMUNE_ACCIDENT_REPORT_FORM = env.str("COMMUNE_ACCIDENT_REPORT_FORM", default="pl16-draft-2025")

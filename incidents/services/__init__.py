@@ -3,7 +3,9 @@
 - declarations: drafts, submission with a gapless receipt number, receipt, notification;
 - records: the biên bản and the quick report for the informal sector;
 - investigation: the commune's steps after receipt and the legal time limits;
-- corrections: filed versions n+1 under the same receipt number.
+- corrections: filed versions n+1 under the same receipt number;
+- reports: the enterprise's Phụ lục XII report and the commune's report to Sở Nội vụ;
+- diseases: detection-exam rounds and occupational-disease cases.
 
 Callers use ``from incidents import services`` and ``services.<name>``.
 """
