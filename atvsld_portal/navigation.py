@@ -9,6 +9,7 @@ from functools import cache
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from atvsld_portal.models import User
 
@@ -49,6 +50,24 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Accidents"), "incidents:list", ALL_ROLES),
     NavItem(_("Inbox"), "incidents:inbox", COMMUNE_STAFF),
     NavItem(_("Register"), "incidents:register", COMMUNE_STAFF | {R.PROVINCE_VIEWER}),
+    NavItem(
+        pgettext_lazy("menu", "Accident statistics"),
+        "statistics:report_list",
+        COMMUNE_STAFF | {R.PROVINCE_VIEWER, R.ENTERPRISE_USER},
+    ),
+    NavItem(
+        pgettext_lazy("menu", "Who filed"), "compliance:table", COMMUNE_STAFF | {R.PROVINCE_VIEWER}
+    ),
+    NavItem(
+        pgettext_lazy("menu", "Commune reports"),
+        "commune_reports:list",
+        COMMUNE_STAFF | {R.PROVINCE_VIEWER},
+    ),
+    NavItem(
+        pgettext_lazy("menu", "Diseases"),
+        "diseases:exam_list",
+        COMMUNE_STAFF | {R.PROVINCE_VIEWER, R.ENTERPRISE_USER},
+    ),
     NavItem(_("Reports"), "reporting:report_list", COMMUNE_STAFF | {R.PROVINCE_VIEWER}),
 )
 
