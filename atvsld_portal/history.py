@@ -7,7 +7,14 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-HIDDEN_FIELDS = {"updated_at", "name_search", "master_snapshot", "monitoring_by_factor"}
+HIDDEN_FIELDS = {
+    "updated_at",
+    "name_search",
+    "master_snapshot",
+    "monitoring_by_factor",
+    "table",
+    "content",
+}
 
 
 @dataclass
@@ -27,8 +34,11 @@ def _display(model_field, value: Any) -> Any:
     return value
 
 
-def history_rows(history: QuerySet, *, limit: int = 50) -> list[HistoryRow]:
-    """The newest ``limit`` history entries with their field changes.
+def history_rows(
+    history: QuerySet, *, limit: int = 50, hidden_fields: frozenset[str] = frozenset()
+) -> list[HistoryRow]:
+    """The newest ``limit`` history entries with their field changes, leaving out
+    ``hidden_fields`` (e.g. personal data the reader may not see).
 
     One query for the entries, plus one per related model named in a changed foreign key (so a
     change of "reviewed by" shows the person, not an id).
@@ -45,7 +55,7 @@ def history_rows(history: QuerySet, *, limit: int = 50) -> list[HistoryRow]:
         if older is not None and record.history_type == "~":
             model = record.instance_type
             for change in record.diff_against(older).changes:
-                if change.field in HIDDEN_FIELDS:
+                if change.field in HIDDEN_FIELDS or change.field in hidden_fields:
                     continue
                 row.changes.append((model._meta.get_field(change.field), change.old, change.new))
         rows.append(row)
@@ -61,11 +71,18 @@ def _resolve_related(rows: list[HistoryRow]) -> None:
             if model_field.many_to_one:
                 ids = wanted.setdefault(model_field.related_model, set())
                 ids.update(value for value in (old, new) if value is not None)
+            elif model_field.many_to_many:
+                ids = wanted.setdefault(model_field.related_model, set())
+                for value in (old or [], new or []):
+                    ids.update(_m2m_ids(model_field, value))
     found = {model: model._default_manager.in_bulk(ids) for model, ids in wanted.items()}
 
     def shown(model_field, value: Any) -> Any:
+        related = found.get(model_field.related_model, {}) if model_field.is_relation else {}
         if model_field.many_to_one and value is not None:
-            return found.get(model_field.related_model, {}).get(value, value)
+            return related.get(value, value)
+        if model_field.many_to_many:
+            return ", ".join(str(related.get(pk, pk)) for pk in _m2m_ids(model_field, value or []))
         return _display(model_field, value)
 
     for row in rows:
@@ -73,3 +90,10 @@ def _resolve_related(rows: list[HistoryRow]) -> None:
             (model_field.verbose_name, shown(model_field, old), shown(model_field, new))
             for model_field, old, new in row.changes
         ]
+
+
+def _m2m_ids(model_field, through_rows: list[dict]) -> list:
+    """simple-history stores a many-to-many change as through-table rows, e.g.
+    ``[{"diseasecase": 80, "harmfulfactor": 1}]``: the related ids are under the target's name."""
+    key = model_field.related_model._meta.model_name
+    return sorted(row[key] for row in through_rows if key in row)

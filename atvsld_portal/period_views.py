@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from atvsld_portal.filings import get_filing_kind
+from atvsld_portal.filings import filing_kinds, get_filing_kind
 from atvsld_portal.forms import ReportingPeriodForm
 from atvsld_portal.models import ReportingPeriod
 from atvsld_portal.selectors import reporting_period_list_for_user
@@ -39,6 +39,11 @@ def period_list(request: HttpRequest) -> HttpResponse:
         "core/reportingperiod_list.html",
         {
             "rows": rows,
+            "new_links": [
+                (kind, part, ReportingPeriod.Part(part).label)
+                for kind in filing_kinds()
+                for part in kind.parts
+            ],
             "can_manage": request.user.commune is not None
             and request.user.has_perm("atvsld_portal.add_reportingperiod"),
         },
@@ -54,6 +59,8 @@ def period_create(request: HttpRequest) -> HttpResponse:
         raise Http404
     initial = {"year": timezone.localdate().year, "part": ReportingPeriod.Part.YEAR}
     kind = get_filing_kind(request.GET.get("kind", ""))
+    if kind and request.GET.get("part") in kind.parts:
+        initial["part"] = request.GET["part"]
     if kind and kind.default_dates:
         opens, due, closes = kind.default_dates(initial["year"], initial["part"])
         initial.update(kind=kind.key, opens_on=opens, due_on=due, closes_on=closes)

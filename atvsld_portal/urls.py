@@ -55,6 +55,7 @@ urlpatterns = [
     path("enterprises/", include("enterprises.urls")),
     path("plans/", include("plans.urls")),
     path("accidents/", include("incidents.urls")),
+    path("statistics/compliance/", include("incidents.compliance_urls")),
     path("statistics/", include("incidents.statistics_urls")),
     path("commune-reports/", include("incidents.commune_report_urls")),
     path("diseases/", include("incidents.disease_urls")),

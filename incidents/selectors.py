@@ -171,6 +171,7 @@ def examined_by_quarter(*, exams: QuerySet[DiseaseExam], year: int) -> dict[int,
     rows = (
         exams.approved()
         .filter(exam_date__year=year)
+        .order_by()
         .annotate(quarter=ExtractQuarter("exam_date"))
         .values("quarter")
         .annotate(examined=Sum("workers_examined"))

@@ -16,8 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from incidents.models import Accident, Cause, InjuryFactor, Victim
@@ -153,6 +154,14 @@ def table_i(accidents: Iterable[Accident]) -> dict:
         if victims:
             by_occupation[_occupation_key(victims[0])].add_accident(accident, victims)
 
+    # Row labels are the form's wording and are frozen with the filed table, so they are always
+    # taken in the form's language, whatever the language of the request.
+    with translation.override(settings.LANGUAGE_CODE):
+        rows = _table_rows(row1, row2, by_cause, by_factor, by_occupation)
+    return {"columns": list(COLUMNS), "rows": rows, "unclassified": unclassified}
+
+
+def _table_rows(row1, row2, by_cause, by_factor, by_occupation) -> list[dict]:
     cause_labels = dict(Cause.choices)
     rows = [_row(ROW_TOTAL, "", _("1. Occupational accidents"), "total", row1)]
     rows.append(_heading("1.1", _("1.1. By cause")))
@@ -180,7 +189,7 @@ def table_i(accidents: Iterable[Accident]) -> dict:
         )
     )
     rows.append(_row(ROW_GRAND_TOTAL, "", _("3. Total (3 = 1 + 2)"), "total", row1 + row2))
-    return {"columns": list(COLUMNS), "rows": rows, "unclassified": unclassified}
+    return rows
 
 
 def _row(key: str, code: str, label: str, kind: str, counts: Counts) -> dict:
@@ -363,12 +372,14 @@ def commune_report_content(*, commune, year: int, part: str) -> dict:
     listed: list[dict] = []
     for accident in accidents:
         victims = list(accident.victims.all())
+        # Labels printed on the report itself: Vietnamese data, frozen with the report when sent.
         factor = (
             (accident.injury_factor.code, accident.injury_factor.name)
             if accident.injury_factor_id
-            else ("", _("Not classified"))
+            else ("", "Chưa phân loại")
         )
-        village = ("", accident.village.name) if accident.village_id else ("", _("Not recorded"))
+        village_name = accident.village.name if accident.village_id else ""
+        village = ("", village_name or "Không ghi thôn, buôn")
         for target in (
             totals,
             by_factor.setdefault(factor, Counts()),
@@ -383,7 +394,7 @@ def commune_report_content(*, commune, year: int, part: str) -> dict:
                 listed.append(
                     {
                         "date": timezone.localtime(accident.occurred_at).date().isoformat(),
-                        "village": village[1],
+                        "village": village_name,
                         "place": accident.place,
                         "name": victim.full_name,
                         "sex": victim.get_sex_display(),

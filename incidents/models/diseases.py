@@ -256,7 +256,12 @@ class DiseaseCase(TimeStampedModel):
             errors["birth_date"] = _("The date of birth cannot be in the future.")
         if self.exam_date and self.exam_date > today:
             errors["exam_date"] = _("The exam date cannot be in the future.")
-        if self.birth_date and self.exam_date and self.birth_date >= self.exam_date:
+        if (
+            self.birth_date
+            and self.exam_date
+            and "birth_date" not in errors
+            and self.birth_date >= self.exam_date
+        ):
             errors["birth_date"] = _("The date of birth must be before the exam date.")
         if self.result in {self.Result.SUSPECTED, self.Result.CONFIRMED} and not self.disease_id:
             errors["disease"] = _("Choose the disease for a suspected or confirmed case.")

@@ -36,8 +36,9 @@ def _recompute(commune_id: int, year: int) -> None:
 
 
 def default_recipient(commune: AdministrativeUnit) -> str:
+    """The recipient as printed on the form: official Vietnamese wording, not a UI string."""
     province = commune.parent.name if commune.parent_id else ""
-    return _("Department of Home Affairs of %(province)s") % {"province": province}
+    return f"Sở Nội vụ tỉnh {province}".strip()
 
 
 # ------------------------------------------------------------------------------
@@ -94,7 +95,11 @@ def periodic_report_get_or_create_draft(
     if report is not None:
         return report
     period = ReportingPeriod.objects.filter(
-        commune=enterprise.commune, kind=PERIODIC_REPORT_KIND, year=year, part=part
+        commune=enterprise.commune,
+        kind=PERIODIC_REPORT_KIND,
+        year=year,
+        part=part,
+        opened_at__isnull=False,
     ).first()
     if period is None:
         raise ApplicationError(_("The commune has not opened this accident statistics period yet."))
@@ -241,7 +246,7 @@ def _new_commune_report(period: ReportingPeriod) -> CommuneAccidentReport:
         part=period.part,
         form_version=settings.COMMUNE_ACCIDENT_REPORT_FORM,
         recipient=default_recipient(period.commune),
-        signer_title=_("CHAIRMAN"),
+        signer_title="CHỦ TỊCH",  # printed on the document (Decree 30 signer block)
     )
 
 
