@@ -28,7 +28,7 @@ def thousand_vnd(label) -> models.PositiveBigIntegerField:
 
 
 class StatisticsPart(models.TextChoices):
-    H1 = ReportingPeriod.Part.H1.value, _("First 6 months")
+    H1 = ReportingPeriod.Part.H1.value, _("First half year")
     YEAR = ReportingPeriod.Part.YEAR.value, _("Whole year")
 
 

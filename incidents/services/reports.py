@@ -120,7 +120,7 @@ def periodic_report_table(report: PeriodicAccidentReport) -> dict:
 
 
 def periodic_report_records_differ(report: PeriodicAccidentReport) -> bool:
-    """True when the records now give other counts than the filed Table I."""
+    """True when the records now give other counts than the filed Table I, in any row."""
     if not report.table or report.is_editable_status:
         return False
     live = statistics.table_i(
@@ -128,9 +128,13 @@ def periodic_report_records_differ(report: PeriodicAccidentReport) -> bool:
             enterprise=report.enterprise, year=report.year, part=report.part
         )
     )
-    return statistics.row_values(live, statistics.ROW_GRAND_TOTAL) != statistics.row_values(
-        report.table, statistics.ROW_GRAND_TOTAL
-    )
+    return _counts_by_row(live) != _counts_by_row(report.table)
+
+
+def _counts_by_row(table: dict) -> dict[str, list[int]]:
+    """Every row's counts by key, so a reclassified accident (another cause, factor or
+    occupation) is a change too, not only a change of the totals."""
+    return {row["key"]: row["values"] for row in table.get("rows", []) if any(row["values"])}
 
 
 def periodic_report_warnings(report: PeriodicAccidentReport) -> list[str]:
