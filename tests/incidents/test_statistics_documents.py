@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import io
-import os
 from datetime import date
 from itertools import count
 
@@ -188,14 +187,3 @@ def test_filename_is_ascii_with_tax_code_year_and_part(enterprise, period):
     assert report_filename(report, "pdf") == f"phu-luc-xii-{enterprise.tax_code}-2026-h1.pdf"
     with pytest.raises(ValueError, match="unsupported"):
         report_filename(report, "exe")
-
-
-@pytest.mark.skipif(not os.environ.get("KEEP_PDF"), reason="writes files for a visual check")
-def test_write_samples(enterprise, period, tmp_path_factory):  # pragma: no cover
-    _counted_accident(enterprise, "fatal", "serious")
-    report = _report(enterprise, period)
-    folder = os.environ["KEEP_PDF"]
-    with open(f"{folder}/xii.pdf", "wb") as handle:
-        handle.write(report_pdf(report))
-    with open(f"{folder}/xii.xlsx", "wb") as handle:
-        handle.write(report_xlsx(report))
