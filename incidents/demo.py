@@ -1,4 +1,5 @@
-"""Accidents demo for Ea Ly (and a few in Ea Bá): three years of accidents in both sectors.
+"""Accidents demo for Ea Ly (and a few in Ea Bá): three years of accidents in both sectors, the
+accident statistics reports built on them, and occupational-disease exams and cases.
 
 Employed-sector accidents are declared online by the demo enterprise users (dn.ealy1, dn.ealy2)
 or typed in from paper by the commune official; informal-sector accidents are reported by the
@@ -7,9 +8,19 @@ deaths, a multi-victim accident, a commuting accident, a technical incident with
 late declarations (over 24 hours), two declarations waiting in the inbox (one urgent) and two
 drafts (one of an enterprise, one of the commune).
 
-Declarations go through the services, so receipt numbers, version 1 and the outbox are real;
-the historic timestamps are then set by a queryset update. Idempotent: an accident is found
-again by its commune, place and account (texts that do not move with the day of the run).
+Statistics (Ea Ly): the Phụ lục XII periods of the first half and the whole of the previous year
+and the first half of this year (counted from the latest first half-year that has ended) are
+opened through ``period_open``; enterprises' reports are filed online by the demo users or typed
+in from paper by canbo.ealy, on time or late, approved, waiting, returned or never filed; the
+quarry's (dn.ealy1) latest first-half report is left as a draft in a period kept open. The
+commune's own report to Sở Nội vụ is sent on time, sent late, and left as a draft. Diseases:
+exam rounds of the quarry, the sawmill and the cassava plant, and four cases.
+
+Declarations, reports, exams and cases go through the services, so receipt numbers, versions,
+status history and the outbox are real; the historic timestamps are then set by a queryset
+update. Idempotent: an accident is found again by its commune, place and account (texts that do
+not move with the day of the run), a report by its period, an exam round by its note, a case by
+its commune and name; a report or an exam that is no longer a draft is never touched again.
 Dates are relative to ``core["today"]`` and never in the future.
 """
 
@@ -17,18 +28,39 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
-from atvsld_portal.models import AdministrativeUnit, Filing, User
+from atvsld_portal.models import AdministrativeUnit, Filing, FilingEvent, ReportingPeriod, User
+from atvsld_portal.services import period_open
+from enterprises.demo import MEMBERSHIPS
+from enterprises.models import Enterprise, HarmfulFactor, MonitoringRecord
 from incidents import services
-from incidents.models import Accident, AccidentDeclaration, Cause, InjuryCode, InjuryFactor, Victim
+from incidents.models import (
+    Accident,
+    AccidentDeclaration,
+    Cause,
+    CommuneAccidentReport,
+    DiseaseCase,
+    DiseaseExam,
+    InjuryCode,
+    InjuryFactor,
+    Occupation,
+    OccupationalDisease,
+    PeriodicAccidentReport,
+    Victim,
+)
 from incidents.reference import (
     INJURY_CODES_VERSION,
     INJURY_FACTORS_VERSION,
+    OCCUPATIONS_VERSION,
     seed_incidents_reference_data,
 )
+from incidents.services import diseases as disease_services
+from incidents.services import reports
 
 S = Victim.Severity
 M, F = Victim.Sex.MALE, Victim.Sex.FEMALE
@@ -41,6 +73,7 @@ TINH_BOT_SAN = "Công ty TNHH Chế biến Tinh bột sắn Ea Ly"
 XAY_DUNG = "Công ty TNHH Xây dựng Hòa Thuận"
 VAN_TAI = "Công ty TNHH Vận tải Ea Ly"
 KHOANG_SAN_EA_BA = "Công ty TNHH Khai thác Khoáng sản Ea Bá"
+BE_TONG = "Công ty TNHH Bê tông Tân Lập"
 
 
 @dataclass(frozen=True)
@@ -53,12 +86,16 @@ class DemoVictim:
     codes: tuple[str, ...] = ()
     treatment_place: str = ""
     days_off: int = 0
+    costs: tuple[int, int, int] = (0, 0, 0)  # medical, wages during treatment, compensation (VND)
 
 
 @dataclass(frozen=True)
 class DemoAccident:
     commune: str  # "ealy" or "eaba"
-    when: tuple[int, int, int] | int  # (years back, month, day), or days ago in the last months
+    # (years back, month, day), or days ago in the last months. Years back count from this year,
+    # or with ``statistics_anchor`` from the year of the latest ended first half (see
+    # statistics_year), so that the accident lands in the half-year report left to file.
+    when: tuple[int, int, int] | int
     at: time
     place: str
     account: str
@@ -75,6 +112,7 @@ class DemoAccident:
     commuting: bool = False
     property_damage: int = 0
     victims: tuple[DemoVictim, ...] = field(default=())
+    statistics_anchor: bool = False
 
 
 ACCIDENTS = [
@@ -462,6 +500,38 @@ ACCIDENTS = [
             DemoVictim("Lò Văn Pả", M, 1997, "Thợ cơ khí", S.MINOR, (), "Trạm Y tế xã Ea Bá", 4),
         ),
     ),
+    # ---- in the first half-year whose Phụ lục XII report dn.ealy1 has left to file ----------
+    DemoAccident(
+        "ealy",
+        (0, 4, 16),
+        time(9, 45),
+        "Tầng khai thác số 4, mỏ đá Ea Lâm",
+        "Công nhân đứng sát mép tầng khai thác cao khoảng 5 m để chỉ hướng cho máy xúc thì trượt "
+        "chân ngã xuống chân tầng; không đeo dây an toàn dù đã được cấp phát.",
+        "dn.ealy1",
+        ONLINE,
+        ("Phạm Văn Đức", "Phó Giám đốc", "0905123456"),
+        RECEIVED,
+        6,
+        enterprise=DA_EA_LAM,
+        village="Thôn Ea Lâm 2",
+        main_cause=Cause.PPE_NOT_USED,
+        factor="14",
+        victims=(
+            DemoVictim(
+                "Y Phin Êban",
+                M,
+                1993,
+                "Thợ khai thác đá",
+                S.SERIOUS,
+                ("043",),
+                "Bệnh viện Đa khoa vùng Tây Nguyên",
+                35,
+                (18_500_000, 9_800_000, 5_000_000),
+            ),
+        ),
+        statistics_anchor=True,
+    ),
     # ---- waiting in the Ea Ly inbox, and drafts --------------------------------------------
     DemoAccident(
         "ealy",
@@ -563,7 +633,59 @@ ACCIDENTS = [
     ),
 ]
 
+# Declared (on paper, months late) after the enterprise had filed its half-year report without it,
+# so the compliance table shows a filed report that disagrees with the records. Loaded after the
+# statistics for that reason.
+DECLARED_AFTER_THE_REPORT = [
+    DemoAccident(
+        "ealy",
+        (0, 5, 19),
+        time(14, 20),
+        "Trạm trộn bê tông, Công ty TNHH Bê tông Tân Lập",
+        "Khi vệ sinh cối trộn, công nhân thò tay gạt bê tông bám thành cối trong lúc cối vẫn quay "
+        "chậm; bàn tay trái bị kẹp giữa cánh trộn và thành cối. Công ty chỉ gửi khai báo giấy sau "
+        "khi đoàn kiểm tra của xã phát hiện.",
+        "canbo.ealy",
+        PAPER,
+        ("Ngô Văn Thắng", "Giám đốc", "0935221144"),
+        RECEIVED,
+        24 * 80,
+        enterprise=BE_TONG,
+        village="Thôn Tân Lập",
+        main_cause=Cause.NO_SAFE_PROCEDURE,
+        factor="7",
+        victims=(
+            DemoVictim(
+                "Lưu Văn Bảy",
+                M,
+                1990,
+                "Công nhân vận hành trạm trộn",
+                S.SERIOUS,
+                ("034",),
+                "Bệnh viện Đa khoa tỉnh Đắk Lắk",
+                28,
+            ),
+        ),
+        statistics_anchor=True,
+    ),
+]
+
 RECEIVERS = {"ealy": "canbo.ealy", "eaba": "canbo.eaba"}
+# Victims' occupations that have a code in the (provisional) VSCO 2020 extract, so that section
+# 1.3 of Phụ lục XII shows codes; the others are counted under their name.
+OCCUPATION_CODES = {
+    "Thợ khai thác đá": "8111",
+    "Công nhân xẻ gỗ": "8172",
+    "Thợ nề": "7111",
+    "Phụ hồ": "9313",
+    "Lái xe tải": "8332",
+    "Nông dân trồng cà phê": "9211",
+}
+
+
+def statistics_year(today: date) -> int:
+    """The year of the latest first half-year that has ended (this year from 1 July on)."""
+    return today.year if today >= date(today.year, 7, 1) else today.year - 1
 
 
 def occurred_at(row: DemoAccident, today: date) -> datetime:
@@ -571,7 +693,8 @@ def occurred_at(row: DemoAccident, today: date) -> datetime:
         day = today - timedelta(days=row.when)
     else:
         years_back, month, day_of_month = row.when
-        day = min(date(today.year - years_back, month, day_of_month), today - timedelta(days=1))
+        base = statistics_year(today) if row.statistics_anchor else today.year
+        day = min(date(base - years_back, month, day_of_month), today - timedelta(days=1))
     return timezone.make_aware(datetime.combine(day, row.at))
 
 
@@ -605,17 +728,28 @@ def _accident(row: DemoAccident, core: dict, enterprises: dict, today: date) -> 
     )
     accident.full_clean()
     accident.save()
+    occupations = {
+        o.code: o
+        for o in Occupation.objects.filter(
+            version=OCCUPATIONS_VERSION, code__in=OCCUPATION_CODES.values()
+        )
+    }
     for demo_victim in row.victims:
+        medical, wages, compensation = demo_victim.costs
         victim = Victim.objects.create(
             accident=accident,
             full_name=demo_victim.full_name,
             sex=demo_victim.sex,
             birth_year=demo_victim.birth_year,
+            occupation=occupations.get(OCCUPATION_CODES.get(demo_victim.occupation, "")),
             occupation_name=demo_victim.occupation,
             under_management=enterprise is not None,
             severity=demo_victim.severity,
             treatment_place=demo_victim.treatment_place,
             days_off=demo_victim.days_off,
+            cost_medical=medical,
+            cost_wages=wages,
+            cost_compensation=compensation,
         )
         victim.injury_codes.set(
             InjuryCode.objects.filter(version=INJURY_CODES_VERSION, code__in=demo_victim.codes)
@@ -636,39 +770,46 @@ def _file(accident: Accident, row: DemoAccident, users: dict[str, User], now: da
     Accident.objects.filter(pk=accident.pk).update(received_at=received_at)
 
 
-@transaction.atomic
-def load(*, core: dict) -> dict:
-    """Create the demo accidents that are missing; returns them by place."""
-    seed_incidents_reference_data()
-    today: date = core["today"]
+def _load_accidents(rows: list[DemoAccident], core: dict, today: date) -> dict[str, Accident]:
     now = timezone.now()
-    enterprises = core["enterprises"]
     created: dict[str, Accident] = {}
     # In the order they happened, so receipt numbers follow the calendar within each year.
-    for row in sorted(ACCIDENTS, key=lambda r: occurred_at(r, today)):
-        accident = _accident(row, core, enterprises, today)
+    for row in sorted(rows, key=lambda r: occurred_at(r, today)):
+        accident = _accident(row, core, core["enterprises"], today)
         if accident is None:
             continue
         if row.state != DRAFT:
             _file(accident, row, core["users"], now)
         created[row.place] = accident
+    return created
+
+
+@transaction.atomic
+def load(*, core: dict) -> dict:
+    """Create the demo accidents, statistics reports and disease records that are missing;
+    returns the accidents created, by place."""
+    seed_incidents_reference_data()
+    today: date = core["today"]
+    created = _load_accidents(ACCIDENTS, core, today)
     _correct_one(core["users"])
+    _statistics(core, today)
+    created.update(_load_accidents(DECLARED_AFTER_THE_REPORT, core, today))
+    _diseases(core, today)
     return {"accidents": created}
 
 
 def _correct_one(users: dict[str, User]) -> None:
     """dn.ealy1 corrects the place of its latest received declaration (version 2, same number)."""
     filer = users["dn.ealy1"]
+    mine = Accident.objects.filter(enterprise__memberships__user=filer)
+    if mine.filter(declarations__version__gte=2).exists():
+        return  # done by an earlier load (the latest accident may be another one by now)
     accident = (
-        Accident.objects.filter(
-            status=Accident.Status.RECEIVED,
-            enterprise__memberships__user=filer,
-            declarations__version=1,
-        )
+        mine.filter(status=Accident.Status.RECEIVED, declarations__version=1)
         .order_by("-occurred_at")
         .first()
     )
-    if accident is None or accident.declarations.filter(version__gte=2).exists():
+    if accident is None:
         return
     draft = services.correction_start(
         accident=accident,
@@ -679,3 +820,546 @@ def _correct_one(users: dict[str, User]) -> None:
         declaration=draft, by=filer, place=f"{accident.place} (điểm đo số 3)"
     )
     services.correction_submit(declaration=draft, by=filer)
+
+
+# ------------------------------------------------------------------------------
+# Accident statistics: the enterprises' Phụ lục XII reports and the commune's reports
+# ------------------------------------------------------------------------------
+# Three half-year periods counted from Y = statistics_year(today), the latest first half-year
+# that has ended: "h1-1" (first half of Y-1), "year-1" (whole year Y-1), "h1" (first half of Y).
+# Whatever the day of the run, the first two are past their due dates and the third has ended,
+# so every report below can be filed; on 29/11/2026 they are H1 2025, 2025 and H1 2026.
+ON_TIME, LATE = "on_time", "late"
+APPROVED, RETURNED, WAITING = (
+    Filing.Status.APPROVED,
+    Filing.Status.RETURNED,
+    Filing.Status.SUBMITTED,  # submitted, waiting for the commune's decision
+)
+# The commune extends the closing date of the latest first half-year so that drafts left in it
+# can still be filed (extending unlocks drafts, DOMAIN §7.8). Without it, a demo loaded after
+# 31 July would show dn.ealy1's draft locked, and "file and download the Phụ lục XII report"
+# could not be tried after `make run`.
+OPEN_FOR_DAYS = 45
+
+
+@dataclass(frozen=True)
+class Filed:
+    state: str  # WAITING, APPROVED or RETURNED
+    channel: str = PAPER  # enterprises without a portal account send paper
+    timing: str = ON_TIME
+
+
+RETURN_REASON = (
+    "Bảng II chưa ghi chi phí y tế và tiền lương trả trong thời gian điều trị cho người bị "
+    "nạn; đề nghị công ty bổ sung và gửi lại."
+)
+# The demo users' companies and the builder, period by period; None: not filed (a draft).
+NAMED_FILINGS: dict[str, dict[str, Filed | None]] = {
+    # dn.ealy1: the quarry filed late once and has left the latest first half to file.
+    DA_EA_LAM: {
+        "h1-1": Filed(APPROVED, ONLINE),
+        "year-1": Filed(APPROVED, ONLINE, LATE),
+        "h1": None,
+    },
+    # dn.ealy1: the sawmill's annual report came back for correction.
+    GO_BUON_LY: {
+        "h1-1": Filed(APPROVED, ONLINE),
+        "year-1": Filed(RETURNED, ONLINE),
+        "h1": Filed(WAITING, ONLINE),
+    },
+    TINH_BOT_SAN: {  # dn.ealy2
+        "h1-1": Filed(APPROVED, ONLINE),
+        "year-1": Filed(APPROVED, ONLINE),
+        "h1": Filed(APPROVED, ONLINE),
+    },
+    XAY_DUNG: {
+        "h1-1": Filed(APPROVED),
+        "year-1": Filed(APPROVED, timing=LATE),
+        "h1": Filed(WAITING),
+    },
+    # Filed without the accident it declared afterwards (DECLARED_AFTER_THE_REPORT).
+    BE_TONG: {"h1-1": Filed(APPROVED), "year-1": Filed(APPROVED), "h1": Filed(APPROVED)},
+}
+# The commune's own report: (sent on time or late, how) or None (still a draft).
+COMMUNE_SENDING: dict[str, tuple[str, str] | None] = {
+    "h1-1": (ON_TIME, CommuneAccidentReport.SentVia.ONLINE),
+    "year-1": (LATE, CommuneAccidentReport.SentVia.POST),
+    "h1": None,
+}
+COMMUNE_DOCUMENT_NUMBERS = {"h1-1": "86/BC-UBND", "year-1": "07/BC-UBND"}
+COMMUNE_REMARKS = (
+    "Tai nạn lao động khu vực không có hợp đồng lao động tập trung ở làm rẫy cà phê (điện giật "
+    "khi tự đấu nối máy bơm, ngộ độc thuốc bảo vệ thực vật) và hái quả, chặt cây thuê. Đề nghị "
+    "Sở Nội vụ hỗ trợ tài liệu tuyên truyền bằng tiếng Ê Đê và lớp huấn luyện an toàn điện cho "
+    "nông dân."
+)
+
+
+def _aware(day: date, hour: int = 9) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, 0)))
+
+
+def _backdate(filing: Filing, *, submitted_at: datetime, decided_at=None, **fields) -> None:
+    """Date a filing's steps as they happened (the services stamp them with now)."""
+    model = type(filing)
+    values = {"submitted_at": submitted_at, **fields}
+    if decided_at is not None:
+        values["decided_at"] = decided_at
+    model.objects.filter(pk=filing.pk).update(**values)
+    events = FilingEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), object_id=filing.pk
+    )
+    events.filter(to_status=Filing.Status.SUBMITTED).update(at=submitted_at)
+    if decided_at is not None:
+        events.filter(to_status__in=[APPROVED, RETURNED]).update(at=decided_at)
+
+
+def _open_period(commune, kind: str, year: int, part: str, *, latest: bool, today, by):
+    dates = reports.periodic_report_default_dates
+    if kind == reports.COMMUNE_REPORT_KIND:
+        dates = reports.commune_report_default_dates
+    opens, due, closes = dates(year, part)
+    if latest:
+        closes = max(closes, today + timedelta(days=OPEN_FOR_DAYS))
+    period, _created = ReportingPeriod.objects.update_or_create(
+        commune=commune,
+        kind=kind,
+        year=year,
+        part=part,
+        defaults={
+            "opens_on": opens,
+            "due_on": due,
+            "closes_on": closes,
+            "opened_at": _aware(opens, 8),
+        },
+    )
+    period_open(period=period, by=by)
+    return period
+
+
+def _generic_filing(enterprise, index: int, key: str) -> Filed | None:
+    """Other enterprises send paper, mostly on time; a few are late, some never file."""
+    if not enterprise.tax_code:
+        return None  # households without a tax code do not file
+    if key == "h1-1":
+        if index % 6 == 5:
+            return None
+        return Filed(APPROVED, timing=LATE if index % 4 == 3 else ON_TIME)
+    if key == "year-1":
+        if index % 5 == 4:
+            return None
+        return Filed(APPROVED, timing=LATE if index % 4 == 1 else ON_TIME)
+    if index % 5 == 2:
+        return None
+    return Filed(WAITING if index % 4 == 0 else APPROVED)
+
+
+def _file_periodic_report(report, filed: Filed, *, index, official, filer, today, now) -> None:
+    due = report.period.due_on
+    if filed.timing == LATE:
+        day = due + timedelta(days=3 + index % 12)
+    else:
+        day = due - timedelta(days=1 + index % 10)
+    day = min(day, today)
+    months = 6 if report.part == "h1" else 12
+    # About 6.5 million VND a month per worker, in million VND.
+    data: dict = {"payroll_million": Decimal(report.workers_total * 65 * months) / 10}
+    paper = filed.channel != ONLINE
+    if paper:
+        data["report_date"] = day
+    by = official if paper else filer
+    report = reports.periodic_report_save(report=report, by=by, data=data, channel=filed.channel)
+    report = reports.periodic_report_submit(report=report, by=by)
+    # Paper is typed in a couple of days after the date written on it.
+    submitted_at = min(_aware(day + timedelta(days=2 if paper else 0), 10 + index % 6), now)
+    decided_at = min(submitted_at + timedelta(days=4, hours=3), now)
+    if filed.state == APPROVED:
+        report = reports.periodic_report_approve(report=report, by=official)
+    elif filed.state == RETURNED:
+        report = reports.periodic_report_return(report=report, by=official, reason=RETURN_REASON)
+    else:
+        decided_at = None
+    _backdate(report, submitted_at=submitted_at, decided_at=decided_at, report_date=day)
+
+
+def _send_commune_report(report, key: str, *, official, leader, today, now) -> None:
+    timing, via = COMMUNE_SENDING[key]
+    due = report.period.due_on
+    sent_on = min(due - timedelta(days=2) if timing == ON_TIME else due + timedelta(days=7), today)
+    reports.commune_report_save(
+        report=report,
+        by=official,
+        data={
+            "signer_title": "CHỦ TỊCH",
+            "signer_name": leader.full_name,
+            "remarks": COMMUNE_REMARKS,
+        },
+    )
+    sent = reports.commune_report_mark_sent(
+        report=report,
+        by=official,
+        sent_on=sent_on,
+        sent_via=via,
+        document_number=COMMUNE_DOCUMENT_NUMBERS[key],
+    )
+    _backdate(sent, submitted_at=min(_aware(sent_on, 15), now))
+
+
+def _statistics(core: dict, today: date) -> None:
+    """Open the three periods in Ea Ly and file what was filed; each report is filed once (a
+    report no longer a draft is left as it is, whoever changed it)."""
+    commune = core["ealy"]
+    users = core["users"]
+    official, leader = users["canbo.ealy"], users["lanhdao.ealy"]
+    now = timezone.now()
+    year = statistics_year(today)
+    periods = [("h1-1", year - 1, "h1"), ("year-1", year - 1, "year"), ("h1", year, "h1")]
+    enterprises = list(
+        Enterprise.objects.filter(commune=commune, status=Enterprise.Status.ACTIVE).order_by(
+            "name", "pk"
+        )
+    )
+    filers = {
+        name: users[username]
+        for username, names in MEMBERSHIPS.items()
+        for name in names
+        if username in users
+    }
+    for key, period_year, part in periods:
+        latest = key == "h1"
+        period = _open_period(
+            commune,
+            reports.PERIODIC_REPORT_KIND,
+            period_year,
+            part,
+            latest=latest,
+            today=today,
+            by=official,
+        )
+        drafts = {
+            r.enterprise_id: r
+            for r in PeriodicAccidentReport.objects.filter(
+                period=period, status=Filing.Status.DRAFT
+            )
+        }
+        for index, enterprise in enumerate(enterprises):
+            report = drafts.get(enterprise.pk)
+            if report is None or report.workers_total < 1:
+                continue
+            plan = NAMED_FILINGS.get(enterprise.name)
+            filed = plan[key] if plan else _generic_filing(enterprise, index, key)
+            if filed is None:
+                continue
+            _file_periodic_report(
+                report,
+                filed,
+                index=index,
+                official=official,
+                filer=filers.get(enterprise.name, official),
+                today=today,
+                now=now,
+            )
+
+        _open_period(
+            commune,
+            reports.COMMUNE_REPORT_KIND,
+            period_year,
+            part,
+            latest=latest,
+            today=today,
+            by=official,
+        )
+        commune_report = CommuneAccidentReport.objects.get(
+            commune=commune, year=period_year, part=part
+        )
+        if commune_report.status == Filing.Status.DRAFT and COMMUNE_SENDING[key]:
+            _send_commune_report(
+                commune_report, key, official=official, leader=leader, today=today, now=now
+            )
+
+
+# ------------------------------------------------------------------------------
+# Occupational diseases: detection-exam rounds and cases
+# ------------------------------------------------------------------------------
+CDC = "Trung tâm Kiểm soát bệnh tật tỉnh Đắk Lắk"
+
+
+@dataclass(frozen=True)
+class DemoExam:
+    enterprise: str
+    when: tuple[int, int, int]  # (years back, month, day); never after yesterday
+    filer: str
+    channel: str
+    state: str  # WAITING or APPROVED
+    workers: int
+    suspected: int
+    confirmed: int
+    diseases: tuple[str, ...]  # codes 1-35
+    note: str  # also finds the round again
+    facility: str = CDC
+
+
+EXAMS = [
+    DemoExam(
+        DA_EA_LAM,
+        (1, 4, 12),
+        "dn.ealy1",
+        ONLINE,
+        APPROVED,
+        41,
+        2,
+        1,
+        ("1", "6", "18"),
+        "Khám phát hiện bụi phổi silic, viêm phế quản mạn tính và điếc nghề nghiệp cho công nhân "
+        "khoan, nổ mìn và nghiền sàng.",
+    ),
+    DemoExam(
+        DA_EA_LAM,
+        (0, 3, 20),
+        "dn.ealy1",
+        ONLINE,
+        APPROVED,
+        43,
+        1,
+        0,
+        ("1", "18"),
+        "Khám định kỳ cho công nhân tiếp xúc bụi silic và tiếng ồn: chụp X-quang phổi, đo chức "
+        "năng hô hấp, đo thính lực.",
+    ),
+    DemoExam(
+        GO_BUON_LY,
+        (1, 6, 5),
+        "dn.ealy1",
+        ONLINE,
+        APPROVED,
+        50,
+        1,
+        0,
+        ("7", "18"),
+        "Khám phát hiện điếc nghề nghiệp và hen nghề nghiệp cho công nhân xưởng xẻ, xưởng bào.",
+    ),
+    DemoExam(
+        GO_BUON_LY,
+        (0, 6, 10),
+        "dn.ealy1",
+        ONLINE,
+        APPROVED,
+        49,
+        1,
+        0,
+        ("18",),
+        "Đo thính lực định kỳ cho công nhân vận hành máy cưa, máy bào.",
+    ),
+    DemoExam(
+        TINH_BOT_SAN,
+        (1, 9, 18),
+        "canbo.ealy",
+        PAPER,
+        APPROVED,
+        150,
+        0,
+        0,
+        ("6", "18"),
+        "Khám phát hiện bệnh nghề nghiệp cho công nhân khu nghiền và khu sấy; công ty gửi kết "
+        "quả bằng văn bản.",
+    ),
+    DemoExam(
+        TINH_BOT_SAN,
+        (0, 9, 25),
+        "dn.ealy2",
+        ONLINE,
+        WAITING,
+        158,
+        2,
+        0,
+        ("6", "18"),
+        "Khám phát hiện điếc nghề nghiệp và viêm phế quản mạn tính cho công nhân ca sản xuất.",
+    ),
+]
+
+
+@dataclass(frozen=True)
+class DemoCase:
+    full_name: str  # with the commune, finds the case again
+    sex: str
+    birth_date: date
+    enterprise: str | None  # None: a worker without a labour contract, recorded by the commune
+    recorded_by: str
+    job: str
+    years_in_job: str
+    factors: tuple[str, ...]  # harmful factor codes
+    exposure_months: int
+    when: tuple[int, int, int]  # exam date: (years back, month, day); never after yesterday
+    facility: str
+    disease: str
+    result: str
+    exam: str | None = None  # the note of the round it was found in
+    monitoring: bool = False  # link the employer's latest monitoring record
+    personal_id: str = ""
+    capacity_loss: int | None = None
+    follow_up: str = ""
+    insurance_note: str = ""
+
+
+CASES = [
+    DemoCase(
+        "Nguyễn Văn Tâm",
+        M,
+        date(1971, 8, 14),
+        DA_EA_LAM,
+        "dn.ealy1",
+        "Thợ khoan, nổ mìn",
+        "19.5",
+        ("dust",),
+        234,
+        (1, 4, 28),
+        "Bệnh viện Phổi tỉnh Đắk Lắk",
+        "1",
+        DiseaseCase.Result.CONFIRMED,
+        exam=EXAMS[0].note,
+        monitoring=True,
+        personal_id="066071004512",
+        capacity_loss=31,
+        follow_up="Chuyển sang tổ bảo vệ mỏ, không tiếp xúc bụi; khám lại 6 tháng một lần.",
+        insurance_note="Hồ sơ hưởng trợ cấp bệnh nghề nghiệp đã nộp Bảo hiểm xã hội tỉnh.",
+    ),
+    DemoCase(
+        "Y Khoa Niê",
+        M,
+        date(1985, 3, 9),
+        DA_EA_LAM,
+        "dn.ealy1",
+        "Công nhân vận hành máy nghiền",
+        "8.0",
+        ("dust", "noise"),
+        96,
+        (0, 3, 27),
+        CDC,
+        "1",
+        DiseaseCase.Result.SUSPECTED,
+        exam=EXAMS[1].note,
+        monitoring=True,
+        follow_up="Giới thiệu lên Bệnh viện Phổi tỉnh chụp phim phổi kỹ thuật số để chẩn đoán.",
+    ),
+    DemoCase(
+        "Đỗ Văn Quang",
+        M,
+        date(1982, 2, 3),
+        GO_BUON_LY,
+        "dn.ealy1",
+        "Công nhân vận hành máy cưa đĩa",
+        "11.0",
+        ("noise",),
+        130,
+        (0, 6, 24),
+        CDC,
+        "18",
+        DiseaseCase.Result.SUSPECTED,
+        exam=EXAMS[3].note,
+        monitoring=True,
+        follow_up="Đo thính lực lần hai sau 3 tháng; tạm chuyển sang khâu phân loại gỗ.",
+    ),
+    DemoCase(
+        "Lê Thị Hồng",
+        F,
+        date(1974, 11, 2),
+        None,
+        "canbo.ealy",
+        "Trồng cà phê, tự phun thuốc bảo vệ thực vật",
+        "22.0",
+        ("toxic_gas",),
+        264,
+        (0, 8, 6),
+        "Trung tâm Y tế khu vực Sông Hinh",
+        "14",
+        DiseaseCase.Result.SUSPECTED,
+        follow_up=(
+            "Giới thiệu lên cơ sở khám bệnh nghề nghiệp của tỉnh để chẩn đoán xác định; hướng dẫn "
+            "mang khẩu trang, găng tay, quần áo bảo hộ khi phun thuốc."
+        ),
+        insurance_note=(
+            "Không có hợp đồng lao động: đã tư vấn tham gia bảo hiểm tai nạn lao động tự nguyện."
+        ),
+    ),
+]
+
+
+def _day(when: tuple[int, int, int], today: date) -> date:
+    years_back, month, day = when
+    return min(date(today.year - years_back, month, day), today - timedelta(days=1))
+
+
+def _diseases(core: dict, today: date) -> None:
+    """Exam rounds through the services (dated after), then the cases; each created once."""
+    users, enterprises = core["users"], core["enterprises"]
+    official = users["canbo.ealy"]
+    now = timezone.now()
+    diseases = {d.code: d for d in OccupationalDisease.objects.filter(is_active=True)}
+    for row in EXAMS:
+        enterprise = enterprises[row.enterprise]
+        if DiseaseExam.objects.filter(enterprise=enterprise, note=row.note).exists():
+            continue
+        exam_date = _day(row.when, today)
+        filer = users[row.filer]
+        exam = disease_services.disease_exam_save(
+            exam=DiseaseExam(enterprise=enterprise),
+            by=filer,
+            data={
+                "exam_date": exam_date,
+                "facility": row.facility,
+                "workers_examined": row.workers,
+                "suspected": row.suspected,
+                "confirmed": row.confirmed,
+                "note": row.note,
+            },
+            diseases=[diseases[code] for code in row.diseases],
+            channel=row.channel,
+        )
+        exam = disease_services.disease_exam_submit(exam=exam, by=filer)
+        submitted_at = min(_aware(exam_date + timedelta(days=12), 14), now)
+        decided_at = None
+        if row.state == APPROVED:
+            exam = disease_services.disease_exam_approve(exam=exam, by=official)
+            decided_at = min(submitted_at + timedelta(days=5), now)
+        _backdate(exam, submitted_at=submitted_at, decided_at=decided_at)
+
+    factors = {f.code: f for f in HarmfulFactor.objects.all()}
+    for row in CASES:
+        commune = core["ealy"]
+        if DiseaseCase.objects.filter(commune=commune, full_name=row.full_name).exists():
+            continue
+        enterprise = enterprises[row.enterprise] if row.enterprise else None
+        exam_date = _day(row.when, today)
+        monitoring = None
+        if row.monitoring and enterprise is not None:
+            records = MonitoringRecord.objects.filter(enterprise=enterprise).order_by("-year")
+            monitoring = records.filter(year__lte=exam_date.year).first() or records.first()
+        result = row.result
+        if result == DiseaseCase.Result.CONFIRMED and monitoring is None:
+            result = DiseaseCase.Result.SUSPECTED  # no exposure evidence: not confirmed yet
+        disease_services.disease_case_save(
+            case=DiseaseCase(),
+            by=users[row.recorded_by],
+            enterprise=enterprise,
+            data={
+                "full_name": row.full_name,
+                "sex": row.sex,
+                "birth_date": row.birth_date,
+                "personal_id": row.personal_id,
+                "job": row.job,
+                "years_in_job": Decimal(row.years_in_job),
+                "exposure_months": row.exposure_months,
+                "monitoring_record": monitoring,
+                "exam": DiseaseExam.objects.filter(enterprise=enterprise, note=row.exam).first()
+                if row.exam
+                else None,
+                "exam_date": exam_date,
+                "exam_facility": row.facility,
+                "disease": diseases[row.disease],
+                "result": result,
+                "capacity_loss_percent": row.capacity_loss,
+                "follow_up": row.follow_up,
+                "insurance_note": row.insurance_note,
+            },
+            exposure_factors=[factors[code] for code in row.factors],
+        )
