@@ -32,3 +32,11 @@ class IndicatorCode(models.TextChoices):
         _("Enterprises that filed their annual OSH report (%)"),
     )
     PROPAGANDA_PARTICIPANTS = "propaganda_participants", _("People reached by OSH propaganda")
+    FATAL_RATE = "fatal_rate", _("Fatal rate (deaths per 100,000 workers)")
+    MONITORING_COVERAGE = (
+        "monitoring_coverage",
+        _("Establishments with harmful factors that are monitored (%)"),
+    )
+    TRAINING_COVERAGE = "training_coverage", _("Workers given OSH training (%)")
+    ON_TIME_FILING = "on_time_filing", _("Filings by enterprises on time (%)")
+    ASSIGNMENTS_ON_TIME = "assignments_on_time", _("Plan assignments done on time (%)")

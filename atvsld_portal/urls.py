@@ -59,6 +59,7 @@ urlpatterns = [
     path("statistics/", include("incidents.statistics_urls")),
     path("commune-reports/", include("incidents.commune_report_urls")),
     path("diseases/", include("incidents.disease_urls")),
+    path("reporting/", include("reporting.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include(auth_urls)),
     path("admin/", admin.site.urls),

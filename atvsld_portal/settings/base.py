@@ -310,6 +310,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "atvsld_portal.tasks.worker_heartbeat_task",
         "schedule": crontab(),
     },
+    # Nightly at 02:15: recompute every commune's indicators from source, a safety net behind
+    # the recompute that each change asks for through the outbox.
+    "indicators-nightly": {
+        "task": "reporting.tasks.recompute_all_indicators_task",
+        "schedule": crontab(hour=2, minute=15),
+    },
 }
 # How long an outbox row may stay pending before the sweep publishes it again.
 OUTBOX_SWEEP_GRACE = timedelta(minutes=2)

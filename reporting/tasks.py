@@ -1,0 +1,36 @@
+"""Celery tasks of the reporting app: thin, idempotent wrappers over reporting.services."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import DatabaseError
+
+from reporting import services
+from reporting.models import ComputationRun
+
+
+@shared_task(
+    name=services.RECOMPUTE_TASK,
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=8,
+)
+def recompute_indicators_task(commune_id: int, year: int, trigger: str = "record_changed") -> int:
+    """What every service that changes figures asks for through the outbox."""
+    run = services.indicators_recompute(commune_id=commune_id, year=year, trigger=trigger)
+    return run.values_written
+
+
+@shared_task(
+    name="reporting.tasks.recompute_all_indicators_task",
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=30,
+    max_retries=3,
+)
+def recompute_all_indicators_task() -> int:
+    """The nightly safety net: every commune, last year and this year."""
+    return services.indicators_recompute_all(trigger=ComputationRun.Trigger.NIGHTLY)
