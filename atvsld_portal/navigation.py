@@ -28,7 +28,10 @@ class NavItem:
 
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Home"), "home", ALL_ROLES),
-    NavItem(_("Dashboard"), "reporting:dashboard", COMMUNE_STAFF | {R.PROVINCE_VIEWER}),
+    NavItem(
+        pgettext_lazy("menu", "Province"), "reporting:province", frozenset({R.PROVINCE_VIEWER})
+    ),
+    NavItem(_("Dashboard"), "reporting:dashboard", COMMUNE_STAFF),
     NavItem(_("Enterprises"), "enterprises:list", COMMUNE_STAFF | {R.PROVINCE_VIEWER}),
     NavItem(
         _("My enterprises"), "enterprises:mine", frozenset({R.ENTERPRISE_USER}), for_superuser=False

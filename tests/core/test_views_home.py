@@ -8,18 +8,17 @@ from atvsld_portal.models import ResponsibleUnit
 pytestmark = pytest.mark.django_db
 
 
-def test_home_shows_role_and_commune(officer_client):
+def test_home_sends_officials_to_their_dashboard(officer_client):
     response = officer_client.get(reverse("home"))
-    assert response.status_code == 200
-    assert "Xã Ea Ly, Tỉnh Đắk Lắk" in response.text
-    assert "Cán bộ phụ trách ATVSLĐ cấp xã" in response.text
+    assert response.status_code == 302
+    assert response["Location"] == reverse("reporting:dashboard")
 
 
-def test_home_shows_province_for_province_viewer(client, province_viewer):
+def test_home_sends_the_province_viewer_to_the_province_view(client, province_viewer):
     client.force_login(province_viewer)
     response = client.get(reverse("home"))
-    assert "Tỉnh Đắk Lắk" in response.text
-    assert "Xã Ea Ly" not in response.text
+    assert response.status_code == 302
+    assert response["Location"] == reverse("reporting:province")
 
 
 def test_home_names_the_reporters_unit(client, commune):
