@@ -2,4 +2,12 @@
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path
+
+from reporting.views import dashboard, explain
+
+urlpatterns = [
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/recompute/", dashboard.recompute, name="recompute"),
+    path("explain/<uuid:public_id>/", explain.explain, name="explain"),
+]

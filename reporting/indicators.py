@@ -33,6 +33,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from atvsld_portal.dates import quarter_bounds
 from atvsld_portal.indicators import IndicatorCode as Code
@@ -120,7 +121,11 @@ class Sources:
         self.commune = commune
         self.year = year
         self.today = today or timezone.localdate()
-        first = year - 3
+        self.plan = self._plan()
+        self.goals = self._goals()
+        # A baseline year further back than the comparisons need is loaded too.
+        baselines = [goal.baseline_year for goal in self.goals.values() if goal.baseline_year]
+        first = min([year - 3, *baselines])
         enterprises = Enterprise.objects.filter(commune=commune)
         self.enterprise_names = dict(enterprises.values_list("pk", "name"))
         self.annual = defaultdict(dict)  # year -> enterprise_id -> report
@@ -185,8 +190,6 @@ class Sources:
                 commune=commune, year__gte=first, year__lte=year
             )
         }
-        self.plan = self._plan()
-        self.goals = self._goals()
 
     def _plan(self) -> Plan | None:
         plans = list(
@@ -380,7 +383,7 @@ def compute_period(sources: Sources, year: int, quarter: int) -> list[Figure]:
             Code.ACCIDENTS,
             Decimal(counts.accidents),
             numerator=Decimal(counts.accidents),
-            unit=_("accidents"),
+            unit=pgettext("unit", "accidents"),
             details={
                 "victims": counts.all_victims,
                 "deaths": counts.all_deaths,
@@ -395,7 +398,7 @@ def compute_period(sources: Sources, year: int, quarter: int) -> list[Figure]:
             Code.ACCIDENT_DEATHS,
             Decimal(counts.all_deaths),
             numerator=Decimal(counts.all_deaths),
-            unit=_("people"),
+            unit=pgettext("unit", "people"),
             details={"previous": counts_prev.all_deaths, "records": counts.records},
             source_note=_source_note(counts),
         ),
@@ -425,7 +428,6 @@ def _frequency_details(n: Workforce, counts: AccidentCounts) -> dict:
             str(enterprise_id): [workers, source]
             for enterprise_id, (workers, source) in n.by_enterprise.items()
         },
-        "enterprise_names": {},
         "outside": counts.outside,
         "records": counts.records,
         "commuting_victims": counts.commuting_victims,
@@ -456,7 +458,7 @@ def fatal_rate(n: Workforce, counts: AccidentCounts) -> Figure:
         ratio(counts.deaths, n.total, 100_000),
         numerator=Decimal(counts.deaths),
         denominator=Decimal(n.total) if n.total else None,
-        unit=_("per 100,000"),
+        unit=pgettext("unit", "per 100,000"),
         provisional=n.provisional,
         source_note=n.note(),
     )
@@ -535,11 +537,11 @@ def fatality_frequency(
     }
     if counts_prev.deaths == 0 and counts.deaths == 0 and n_prev.total:
         figure.status = MET
-        figure.status_reason = _("Met: still no fatal accident.")
+        figure.status_reason = _("Still no fatal accident.")
         return figure
     if counts_prev.deaths == 0 and counts.deaths >= 1 and n_prev.total:
         figure.status = NOT_MET
-        figure.status_reason = _("Not met: no death last year, %(deaths)s this year.") % {
+        figure.status_reason = _("No death last year, %(deaths)s this year.") % {
             "deaths": counts.deaths
         }
         return figure
@@ -547,7 +549,11 @@ def fatality_frequency(
         figure.status = INSUFFICIENT
         figure.status_reason = _("No fatality frequency for the same period last year.")
         return figure
-    change = q3((value - previous) / previous * 100)
+    # From the unrounded frequencies: (1/1,300 - 1/1,250) / (1/1,250) = -3.846 %, not the
+    # -3.875 % that the rounded 0.769 and 0.800 would give (DOMAIN §4.2).
+    exact = Decimal(counts.deaths) / Decimal(n.total)
+    exact_previous = Decimal(counts_prev.deaths) / Decimal(n_prev.total)
+    change = q3((exact - exact_previous) / exact_previous * 100)
     details["change_percent"] = str(change)
     figure.target = q3(previous * (1 - rate))
     figure.status = MET if change <= -goal.percent else NOT_MET
@@ -575,7 +581,7 @@ def informal_accidents(sources: Sources, year: int, end: date) -> Figure:
             Code.INFORMAL_ACCIDENTS,
             Decimal(aggregate.accidents),
             numerator=Decimal(aggregate.accidents),
-            unit=_("accidents"),
+            unit=pgettext("unit", "accidents"),
             source_note=_("historical aggregate %(document)s")
             % {"document": aggregate.source_document},
             details={
@@ -592,7 +598,7 @@ def informal_accidents(sources: Sources, year: int, end: date) -> Figure:
         Code.INFORMAL_ACCIDENTS,
         Decimal(len(accidents)),
         numerator=Decimal(len(accidents)),
-        unit=_("accidents"),
+        unit=pgettext("unit", "accidents"),
         source_note=_("accident register (no rate: the number of workers is unknown)"),
         details={
             "victims": len(victims),
@@ -736,7 +742,7 @@ def monitoring_figures(sources: Sources, year: int, quarter: int, end: date) -> 
         Code.MONITORED_ENTERPRISES,
         Decimal(monitored_count),
         numerator=Decimal(monitored_count),
-        unit=_("establishments"),
+        unit=pgettext("unit", "establishments"),
         method="yoy",
         source_note=source,
         details={
@@ -812,7 +818,7 @@ def disease_cases(sources: Sources, year: int, end: date) -> Figure:
         Code.DISEASE_CASES,
         Decimal(len(cases)),
         numerator=Decimal(len(cases)),
-        unit=_("cases"),
+        unit=pgettext("unit", "cases"),
         source_note=_("confirmed occupational-disease cases"),
         details={"records": [str(c["public_id"]) for c in cases]},
     )
@@ -922,6 +928,6 @@ def propaganda_participants(sources: Sources, year: int, end: date) -> Figure:
         Code.PROPAGANDA_PARTICIPANTS,
         Decimal(total),
         numerator=Decimal(total),
-        unit=_("people"),
+        unit=pgettext("unit", "people"),
         source_note=_("accepted activity reports"),
     )

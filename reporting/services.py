@@ -13,9 +13,10 @@ from __future__ import annotations
 import logging
 from datetime import date
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from atvsld_portal.models import AdministrativeUnit, Outbox
 from atvsld_portal.services import outbox_dedup_key
@@ -96,7 +97,10 @@ def indicators_recompute(
         for each_year in (year, year + 1):
             if each_year > today.year:
                 break
-            figures = compute_year(Sources(commune, each_year, today=today))
+            # Stored texts (units, targets, reasons) are in the portal's language, whatever
+            # language the request or the worker happens to run in.
+            with translation.override(settings.LANGUAGE_CODE):
+                figures = compute_year(Sources(commune, each_year, today=today))
             if not dry_run:
                 written += _upsert(commune, each_year, figures, run)
             else:
