@@ -80,9 +80,14 @@ def indicators_recompute(
     commune = AdministrativeUnit.objects.get(pk=commune_id)
     today = today or timezone.localdate()
     with transaction.atomic():
-        lock, _created = ComputationLock.objects.get_or_create(commune=commune, year=year)
-        ComputationLock.objects.select_for_update().get(pk=lock.pk)
-        if trigger == ComputationRun.Trigger.RECORD_CHANGED and _is_up_to_date(commune_id, year):
+        if not dry_run:
+            lock, _created = ComputationLock.objects.get_or_create(commune=commune, year=year)
+            ComputationLock.objects.select_for_update().get(pk=lock.pk)
+        if (
+            not dry_run
+            and trigger == ComputationRun.Trigger.RECORD_CHANGED
+            and _is_up_to_date(commune_id, year)
+        ):
             return ComputationRun.objects.create(
                 commune=commune,
                 year=year,

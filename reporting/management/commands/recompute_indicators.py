@@ -4,6 +4,7 @@ to compute without writing."""
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
 from django.utils import timezone
 
 from atvsld_portal.models import AdministrativeUnit
@@ -22,7 +23,9 @@ class Command(BaseCommand):
     def handle(self, *args, commune=None, year=None, dry_run=False, **options) -> None:
         communes = AdministrativeUnit.objects.communes().order_by("name")
         if commune:
-            communes = communes.filter(name=commune) | communes.filter(code=commune)
+            communes = communes.filter(
+                Q(name=commune) | Q(code=commune) | Q(code_provisional=commune)
+            )
             if not communes.exists():
                 raise CommandError(f"No commune named or coded {commune!r}.")
         today = timezone.localdate()
