@@ -2,6 +2,9 @@
 years of annual reports and monitoring records (some approved, some pending, some entered from
 paper), the current year's period open, and the demo enterprise users' memberships.
 
+Workplace monitoring is taken up year by year (``MONITORED_SINCE``), so the number of monitored
+establishments with harmful factors grows; this year's records appear once they are decided.
+
 Idempotent by natural keys (tax code, or name in the commune; enterprise + year for reports).
 """
 
@@ -9,7 +12,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -462,6 +465,23 @@ MEMBERSHIPS = {
     "dn.ealy1": ["Công ty TNHH Khai thác Đá Ea Lâm", "Công ty TNHH Chế biến Gỗ Buôn Ly"],
     "dn.ealy2": ["Công ty TNHH Chế biến Tinh bột sắn Ea Ly"],
 }
+# Workplace monitoring (quan trắc môi trường lao động) by year: years back from this year of the
+# first monitored year (every demo year when not listed). In Ea Ly the count stays flat two years
+# ago, then grows (the +5 % goal, DOMAIN §4.3); small households never monitor.
+MONITORED_SINCE = {
+    "Công ty TNHH Sửa chữa Ô tô Hòa Thuận": 1,
+    "Công ty TNHH Phân phối Vật tư Nông nghiệp Ea Ly": 1,
+    "Hộ kinh doanh Lò gạch thủ công Y Bhiu": 0,
+    "Công ty TNHH Điện mặt trời Ea Bar": 0,
+    "Công ty TNHH Khai thác Khoáng sản Ea Bá": 1,
+}
+NEVER_MONITORED = {
+    "Hộ kinh doanh Xưởng cưa Buôn Ken",
+    "Hộ kinh doanh Sửa chữa xe máy Minh Tuấn",
+    "Hộ kinh doanh Xay xát Ea Lâm",
+    "Hộ kinh doanh Hàn tiện Buôn Chấp",
+    "Hộ kinh doanh Xưởng mộc Buôn Trinh",
+}
 LIMITS = {
     "noise": ("85", "dBA"),
     "dust": ("4", "mg/m³"),
@@ -577,26 +597,33 @@ def _figures(row: DemoEnterprise, year: int, rng: random.Random) -> dict:
     }
 
 
-def _monitoring(enterprise, row, year, by, rng, factors) -> None:
-    if not row.factors:
+def _monitoring(enterprise, row, year, by, rng, factors, *, today: date) -> None:
+    if not row.factors or row.name in NEVER_MONITORED:
         return
-    start = date(year, 4, 10 + rng.randint(0, 10))
+    if year < today.year - MONITORED_SINCE.get(row.name, 3):
+        return
+    # Each establishment samples in its own month (March to September); the results are
+    # published, filed and approved within 40 days, and never after yesterday.
+    start = date(year, 3 + len(row.name) % 7, 10 + rng.randint(0, 10))
+    decided = start + timedelta(days=40)
+    if decided >= today:
+        return
     record, created = MonitoringRecord.objects.get_or_create(
         enterprise=enterprise,
         year=year,
         round=1,
         defaults={
             "sampled_from": start,
-            "sampled_to": start.replace(day=start.day + 1),
+            "sampled_to": start + timedelta(days=1),
             "organisation": "Trung tâm Kiểm soát bệnh tật tỉnh Đắk Lắk",
             "organisation_announcement": "15/CB-SYT, 12/3/2021",
             "workers_exposed": round(row.workers * 0.6),
             "conclusion": "Phần lớn các mẫu đạt giới hạn cho phép.",
-            "published_to_workers_on": start.replace(month=5),
+            "published_to_workers_on": start + timedelta(days=20),
             "status": Filing.Status.APPROVED,
-            "submitted_at": _aware(start.replace(month=5), 10),
+            "submitted_at": _aware(start + timedelta(days=25), 10),
             "submitted_by": by,
-            "decided_at": _aware(start.replace(month=5, day=25), 14),
+            "decided_at": _aware(decided, 14),
             "decided_by": by,
             "master_snapshot": enterprise.master_data(),
         },
@@ -692,7 +719,7 @@ def load(*, core: dict) -> dict:
                 enterprise = enterprises[row.name]
                 if enterprise.status == Enterprise.Status.CLOSED:
                     continue
-                _monitoring(enterprise, row, year, by, rng, factors)
+                _monitoring(enterprise, row, year, by, rng, factors, today=today)
                 if year == current - 1 and index % 7 == 3:
                     state = "submitted"  # waits for the commune's decision
                 elif year == current - 1 and index % 11 == 5:
@@ -716,6 +743,10 @@ def load(*, core: dict) -> dict:
                 )
         # The current year's period is open: one pending draft per active enterprise.
         annual_report_create_pending(_period(commune, current))
+        for row in rows:
+            enterprise = enterprises[row.name]
+            if enterprise.status != Enterprise.Status.CLOSED:
+                _monitoring(enterprise, row, current, by, rng, factors, today=today)
     for enterprise in [*ealy.values(), *eaba.values()]:
         latest = enterprise.annual_reports.approved().order_by("-year").first()
         if latest is not None and enterprise.workforce_as_of_year != latest.year:

@@ -14,7 +14,9 @@ opened through ``period_open``; enterprises' reports are filed online by the dem
 in from paper by canbo.ealy, on time or late, approved, waiting, returned or never filed; the
 quarry's (dn.ealy1) latest first-half report is left as a draft in a period kept open. The
 commune's own report to Sở Nội vụ is sent on time, sent late, and left as a draft. Diseases:
-exam rounds of the quarry, the sawmill and the cassava plant, and four cases.
+exam rounds of the quarry, the sawmill and the cassava plant (this year's waiting for the
+commune), routine rounds sent on paper by most other establishments with harmful factors, and
+four cases.
 
 Declarations, reports, exams and cases go through the services, so receipt numbers, versions,
 status history and the outbox are real; the historic timestamps are then set by a queryset
@@ -26,6 +28,7 @@ Dates are relative to ``core["today"]`` and never in the future.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -36,7 +39,7 @@ from django.utils import timezone
 
 from atvsld_portal.models import AdministrativeUnit, Filing, FilingEvent, ReportingPeriod, User
 from atvsld_portal.services import period_open
-from enterprises.demo import MEMBERSHIPS
+from enterprises.demo import EA_BA, EA_LY, MEMBERSHIPS
 from enterprises.models import Enterprise, HarmfulFactor, MonitoringRecord
 from incidents import services
 from incidents.models import (
@@ -1097,6 +1100,7 @@ class DemoExam:
     diseases: tuple[str, ...]  # codes 1-35
     note: str  # also finds the round again
     facility: str = CDC
+    approver: str = "canbo.ealy"
 
 
 EXAMS = [
@@ -1284,6 +1288,76 @@ CASES = [
 ]
 
 
+# Routine exams, so that the coverage of exposed workers (DOMAIN §4.3) is realistic in every year
+# with annual reports: in a year without a round above, an establishment with harmful factors
+# examines the exposed workers its approved annual report of the year says it examined (this
+# year: most of those exposed in its latest report). Households without a tax code and two
+# companies never do; this year's rounds appear as their dates pass. Sent on paper.
+ROUTINE_YEARS_BACK = (3, 2, 1, 0)  # the years of enterprises.demo's annual reports, and this one
+NEVER_EXAMINED = {"Công ty TNHH Xây dựng Hòa Thuận", "Công ty TNHH Sấy nông sản Buôn Chấp"}
+SCREENED_FOR = {"dust": ("1", "6"), "noise": ("18",), "vibration": ("21",), "toxic_gas": ("16",)}
+ROUTINE_NOTE = (
+    "Khám phát hiện bệnh nghề nghiệp định kỳ năm {year} cho người lao động tiếp xúc yếu tố có hại; "
+    "cơ sở gửi kết quả bằng văn bản."
+)
+
+
+def routine_exams(core: dict, today: date) -> list[DemoExam]:
+    explicit = {(row.enterprise, row.when[0]) for row in EXAMS}
+    factors = {row.name: row.factors for row in [*EA_LY, *EA_BA]}
+    rows = []
+    for key, official in RECEIVERS.items():
+        enterprises = (
+            Enterprise.objects.filter(
+                commune=core[key], status=Enterprise.Status.ACTIVE, has_harmful_factors=True
+            )
+            .exclude(name__in=NEVER_EXAMINED)
+            .exclude(tax_code__isnull=True)
+            .order_by("name")
+        )
+        for index, enterprise in enumerate(enterprises):
+            reports = {
+                r.year: r
+                for r in enterprise.annual_reports.approved().filter(
+                    year__lt=today.year, workers_exposed__gt=0
+                )
+            }
+            if not reports:
+                continue
+            latest = reports[max(reports)]
+            share = random.Random(f"exam-{enterprise.name}").uniform(0.85, 1.0)
+            screened = {c for f in factors[enterprise.name] for c in SCREENED_FOR.get(f, ())}
+            month, day = 2 + index % 9, 5 + index * 3 % 20
+            for years_back in ROUTINE_YEARS_BACK:
+                year = today.year - years_back
+                if (enterprise.name, years_back) in explicit or date(year, month, day) >= today:
+                    continue
+                if years_back:  # the year's approved report, else an earlier one
+                    earlier = [y for y in reports if y <= year]
+                    report = reports[max(earlier)] if earlier else None
+                    workers = report.workers_exposed_examined if report else 0
+                else:
+                    workers = round(latest.workers_exposed * share)
+                if workers < 1:
+                    continue
+                rows.append(
+                    DemoExam(
+                        enterprise.name,
+                        (years_back, month, day),
+                        official,
+                        PAPER,
+                        APPROVED,
+                        workers,
+                        0,
+                        0,
+                        tuple(sorted(screened)),
+                        ROUTINE_NOTE.format(year=year),
+                        approver=official,
+                    )
+                )
+    return rows
+
+
 def _day(when: tuple[int, int, int], today: date) -> date:
     years_back, month, day = when
     return min(date(today.year - years_back, month, day), today - timedelta(days=1))
@@ -1292,10 +1366,9 @@ def _day(when: tuple[int, int, int], today: date) -> date:
 def _diseases(core: dict, today: date) -> None:
     """Exam rounds through the services (dated after), then the cases; each created once."""
     users, enterprises = core["users"], core["enterprises"]
-    official = users["canbo.ealy"]
     now = timezone.now()
     diseases = {d.code: d for d in OccupationalDisease.objects.filter(is_active=True)}
-    for row in EXAMS:
+    for row in [*EXAMS, *routine_exams(core, today)]:
         enterprise = enterprises[row.enterprise]
         if DiseaseExam.objects.filter(enterprise=enterprise, note=row.note).exists():
             continue
@@ -1319,7 +1392,7 @@ def _diseases(core: dict, today: date) -> None:
         submitted_at = min(_aware(exam_date + timedelta(days=12), 14), now)
         decided_at = None
         if row.state == APPROVED:
-            exam = disease_services.disease_exam_approve(exam=exam, by=official)
+            exam = disease_services.disease_exam_approve(exam=exam, by=users[row.approver])
             decided_at = min(submitted_at + timedelta(days=5), now)
         _backdate(exam, submitted_at=submitted_at, decided_at=decided_at)
 

@@ -212,6 +212,13 @@ class Sources:
         return goals
 
     # -- helpers ------------------------------------------------------------------------------
+    def compliance(self, period: ReportingPeriod):
+        """The compliance table of a period, computed once per run (quarters share it)."""
+        cache = self.__dict__.setdefault("_compliance", {})
+        if period.pk not in cache:
+            cache[period.pk] = compliance_table(period=period, today=self.today)
+        return cache[period.pk]
+
     def has_employed_records(self, year: int) -> bool:
         return bool(
             self.annual.get(year)
@@ -734,9 +741,24 @@ def monitoring_figures(sources: Sources, year: int, quarter: int, end: date) -> 
     previous_aggregate = sources.aggregate(year - 1)
     if previous_aggregate is not None and previous_aggregate.monitored_establishments is not None:
         previous = previous_aggregate.monitored_establishments
-    else:
+    elif sources.monitoring.get(year - 1) or sources.annual.get(year - 1):
         previous = len(harmful_and_monitored(sources, year - 1)[1])
+    else:
+        previous = None  # nothing on record for last year: growth cannot be judged
     percent = goal.percent
+    if previous is None:
+        figure = Figure(
+            Code.MONITORED_ENTERPRISES,
+            Decimal(monitored_count),
+            numerator=Decimal(monitored_count),
+            unit=pgettext("unit", "establishments"),
+            method="yoy",
+            status=INSUFFICIENT,
+            status_reason=_("No monitoring records or annual reports for last year."),
+            source_note=source,
+            details={"previous": None, "harmful": harmful_names, "monitored": monitored_names},
+        )
+        return [figure, _monitoring_coverage(monitored_count, harmful_count, source)]
     required = math.ceil(previous * (1 + percent / 100))
     figure = Figure(
         Code.MONITORED_ENTERPRISES,
@@ -767,6 +789,10 @@ def monitoring_figures(sources: Sources, year: int, quarter: int, end: date) -> 
         }
         figure.details["growth_percent"] = str(q3((monitored_count - previous) * 100 / previous))
         figure.status = MET if monitored_count >= required else NOT_MET
+    return [figure, _monitoring_coverage(monitored_count, harmful_count, source)]
+
+
+def _monitoring_coverage(monitored_count: int, harmful_count: int, source: str) -> Figure:
     coverage = Figure(
         Code.MONITORING_COVERAGE,
         ratio(monitored_count, harmful_count, 100),
@@ -778,7 +804,7 @@ def monitoring_figures(sources: Sources, year: int, quarter: int, end: date) -> 
     if not harmful_count:
         coverage.status = INSUFFICIENT
         coverage.status_reason = _("No establishment with harmful factors on record.")
-    return [figure, coverage]
+    return coverage
 
 
 TRAINING_GROUPS = range(1, 7)
@@ -837,7 +863,7 @@ def filing_figures(sources: Sources, year: int, end: date) -> list[Figure]:
     annual_owed = annual_filed = 0
     per_period = []
     for period in periods:
-        rows, summary = compliance_table(period=period, today=sources.today)
+        rows, summary = sources.compliance(period)
         if not rows:
             continue
         owed += summary.owed

@@ -15,7 +15,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone, translation
 
 from atvsld_portal.models import AdministrativeUnit, Outbox
@@ -71,6 +71,7 @@ def indicators_recompute(
     trigger: str = ComputationRun.Trigger.RECORD_CHANGED,
     dry_run: bool = False,
     today: date | None = None,
+    follow_next_year: bool = True,
 ) -> ComputationRun:
     """Recompute every indicator of one commune's year (full year and quarters-to-date).
 
@@ -99,7 +100,7 @@ def indicators_recompute(
         if not dry_run:
             run.save()
         written = 0
-        for each_year in (year, year + 1):
+        for each_year in (year, year + 1) if follow_next_year else (year,):
             if each_year > today.year:
                 break
             # Stored texts (units, targets, reasons) are in the portal's language, whatever
@@ -165,10 +166,18 @@ def indicators_recompute_all(
     today = timezone.localdate()
     years = years or [today.year - 1, today.year]
     runs = 0
-    for commune_id in AdministrativeUnit.objects.communes().values_list("pk", flat=True):
-        for year in years:
+    communes = AdministrativeUnit.objects.communes()
+    for year in sorted(years):
+        # Communes that no longer existed in a year (merged on 1 July 2025) are left out.
+        existing = communes.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=date(year, 1, 1)))
+        for commune_id in existing.values_list("pk", flat=True):
             indicators_recompute(
-                commune_id=commune_id, year=year, trigger=trigger, dry_run=dry_run, today=today
+                commune_id=commune_id,
+                year=year,
+                trigger=trigger,
+                dry_run=dry_run,
+                today=today,
+                follow_next_year=False,
             )
             runs += 1
     return runs

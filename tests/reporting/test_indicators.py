@@ -256,6 +256,8 @@ def test_monitoring_21_after_an_aggregate_of_20_is_met(commune):
 
 
 def test_monitoring_growth_from_0_to_1_is_met(commune):
+    # Last year is on record (an approved annual report with exposed workers), none monitored.
+    exposed(commune, total=40, exposed=12, year=2025)
     monitored(commune, 2026, 1)
 
     growth = figures(commune, 2026)[Code.MONITORED_ENTERPRISES]
@@ -268,9 +270,21 @@ def test_monitoring_growth_from_0_to_1_is_met(commune):
 
 
 def test_monitoring_0_to_0_is_not_met(commune):
+    exposed(commune, total=40, exposed=12, year=2025)
+
     growth = figures(commune, 2026)[Code.MONITORED_ENTERPRISES]
 
     assert (growth.value, growth.status) == (0, NOT_MET)
+
+
+def test_monitoring_growth_cannot_be_judged_without_last_years_records(commune):
+    monitored(commune, 2026, 3)
+
+    growth = figures(commune, 2026)[Code.MONITORED_ENTERPRISES]
+
+    assert growth.value == 3
+    assert growth.status == INSUFFICIENT
+    assert growth.details["previous"] is None
 
 
 # ------------------------------------------------------------------------------

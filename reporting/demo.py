@@ -1,0 +1,111 @@
+"""Reporting demo: the historical aggregates of Ea Ly and Ea Bá for the years before the portal,
+typed by the commune officials from the year-end reports of the time (DOMAIN §4).
+
+An aggregate counts only for a year without records of its sector, so its years must come before
+the demo's first records. In a real commune that starts on the portal in 2026, the aggregates are
+2024 and 2025; the demo, however, already has records from three years back (the annual OSH
+reports and monitoring records of ``enterprises.demo``; the accidents of ``incidents.demo`` start
+two years back), so an aggregate for those years would be ignored. The demo's aggregates are
+therefore the two years before its first records: five and four years back (2021 and 2022 when
+loaded in 2026). The first recorded year compares itself with them (fatality frequency year over
+year, monitored establishments), and the 3-year rolling view reads them.
+
+Idempotent: one row per commune, year and sector, updated in place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+
+from atvsld_portal.models import User
+from reporting.models import HistoricalAggregate
+
+FIRST_RECORDED_YEARS_BACK = 3  # the oldest annual OSH reports of enterprises.demo
+AGGREGATE_YEARS_BACK = (FIRST_RECORDED_YEARS_BACK + 2, FIRST_RECORDED_YEARS_BACK + 1)
+
+EMPLOYED = HistoricalAggregate.Sector.EMPLOYED
+INFORMAL = HistoricalAggregate.Sector.INFORMAL
+
+
+@dataclass(frozen=True)
+class DemoAggregate:
+    commune: str  # "ealy" or "eaba"
+    years_back: int
+    sector: str
+    document: str  # the report's number; it is dated in January of the next year
+    day: int
+    accidents: int
+    victims: int
+    deaths: int
+    serious: int
+    workforce: int | None = None
+    exposed: int | None = None
+    examined: int | None = None
+    harmful: int | None = None
+    monitored: int | None = None
+
+
+FIVE, FOUR = AGGREGATE_YEARS_BACK
+# Before 1 July 2025 the area of Ea Ly was three communes (Ea Lâm, Ea Ly and Ea Bar): the figures
+# add up their year-end reports. Ea Ly's fatality frequency is 1/1,180 = 0.847 then
+# 1/1,236 = 0.809 (-4.5 %: met); its monitored establishments 16 then 18 (at least 17: met).
+# Columns: commune, years back, sector, report number, its day in January of the next year,
+# accidents, victims, deaths, seriously injured; then, for the employed sector, workforce N,
+# exposed workers, of whom examined, establishments with harmful factors, of which monitored.
+AGGREGATES = [
+    DemoAggregate(*row)
+    for row in [
+        ("ealy", FIVE, EMPLOYED, "Báo cáo số 09/BC-UBND", 18, 2, 3, 1, 1, 1180, 520, 401, 24, 16),
+        ("ealy", FIVE, INFORMAL, "Báo cáo số 09/BC-UBND", 18, 2, 2, 1, 0),
+        ("ealy", FOUR, EMPLOYED, "Báo cáo số 11/BC-UBND", 16, 3, 3, 1, 1, 1236, 548, 436, 25, 18),
+        ("ealy", FOUR, INFORMAL, "Báo cáo số 11/BC-UBND", 16, 3, 3, 0, 2),
+        ("eaba", FIVE, EMPLOYED, "Báo cáo số 06/BC-UBND", 21, 1, 1, 0, 1, 172, 96, 70, 2, 1),
+        ("eaba", FIVE, INFORMAL, "Báo cáo số 06/BC-UBND", 21, 1, 1, 0, 0),
+        ("eaba", FOUR, EMPLOYED, "Báo cáo số 05/BC-UBND", 19, 0, 0, 0, 0, 178, 98, 81, 2, 1),
+        ("eaba", FOUR, INFORMAL, "Báo cáo số 05/BC-UBND", 19, 0, 0, 0, 0),
+    ]
+]
+ENTERED_BY = {"ealy": "canbo.ealy", "eaba": "canbo.eaba"}
+
+
+def demo_years(today: date) -> list[int]:
+    """Every year the demo has figures for: the aggregates' years up to this year."""
+    return list(range(today.year - max(AGGREGATE_YEARS_BACK), today.year + 1))
+
+
+@transaction.atomic
+def load(*, core: dict) -> dict:
+    today: date = core["today"]
+    users: dict[str, User] = core["users"]
+    created = []
+    for row in AGGREGATES:
+        year = today.year - row.years_back
+        by = users[ENTERED_BY[row.commune]]
+        aggregate = HistoricalAggregate.objects.filter(
+            commune=core[row.commune], year=year, sector=row.sector
+        ).first() or HistoricalAggregate(commune=core[row.commune], year=year, sector=row.sector)
+        values = {
+            "accidents": row.accidents,
+            "victims": row.victims,
+            "deaths": row.deaths,
+            "serious": row.serious,
+            "workforce": row.workforce,
+            "exposed": row.exposed,
+            "examined": row.examined,
+            "harmful_establishments": row.harmful,
+            "monitored_establishments": row.monitored,
+            "source_document": row.document,
+            "source_date": date(year + 1, 1, row.day),
+            "entered_by": by,
+        }
+        if aggregate.pk is None or any(getattr(aggregate, k) != v for k, v in values.items()):
+            for name, value in values.items():
+                setattr(aggregate, name, value)
+            aggregate._history_user = by
+            aggregate.full_clean()
+            aggregate.save()
+        created.append(aggregate)
+    return {"historical_aggregates": created}
