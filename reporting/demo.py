@@ -16,12 +16,19 @@ Idempotent: one row per commune, year and sector, updated in place.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 
+from atvsld_portal.dates import quarter_bounds, quarter_of
 from atvsld_portal.models import User
-from reporting.models import HistoricalAggregate
+from reporting.models import HistoricalAggregate, QuarterlyReport
+from reporting.report_services import (
+    document_settings_for,
+    report_create,
+    report_generate,
+    report_issue,
+)
 
 FIRST_RECORDED_YEARS_BACK = 3  # the oldest annual OSH reports of enterprises.demo
 AGGREGATE_YEARS_BACK = (FIRST_RECORDED_YEARS_BACK + 2, FIRST_RECORDED_YEARS_BACK + 1)
@@ -109,3 +116,69 @@ def load(*, core: dict) -> dict:
             aggregate.save()
         created.append(aggregate)
     return {"historical_aggregates": created}
+
+
+def _ended_quarters(today: date, count: int) -> list[tuple[int, int]]:
+    """The last ``count`` quarters that have ended, oldest first."""
+    year, quarter = today.year, quarter_of(today)
+    ended = []
+    for _ in range(count):
+        quarter -= 1
+        if quarter == 0:
+            year, quarter = year - 1, 4
+        ended.append((year, quarter))
+    return list(reversed(ended))
+
+
+def load_reports(*, core: dict) -> dict:
+    """Ea Ly's reports to the Party committee: the last two ended quarters issued (numbered,
+    signed about ten days after the quarter, with their PDF, hash and QR code) and a draft for
+    the current quarter, for lanhdao.ealy to edit, generate and issue after ``make run``.
+
+    Runs after the indicators are computed (the reports read them). Idempotent: an existing
+    report of a quarter is kept as it is.
+    """
+    today: date = core["today"]
+    commune = core["ealy"]
+    users: dict[str, User] = core["users"]
+    leader, official = users["lanhdao.ealy"], users["canbo.ealy"]
+    doc = document_settings_for(commune)
+    if not doc.signer_name:
+        doc.signer_name = leader.get_full_name() or "Y Ben Niê"
+        doc.save()
+    reports = []
+    for year, quarter in _ended_quarters(today, 2):
+        report = QuarterlyReport.objects.filter(
+            commune=commune, variant=QuarterlyReport.Variant.QUARTERLY, year=year, quarter=quarter
+        ).first() or report_create(
+            commune=commune,
+            variant=QuarterlyReport.Variant.QUARTERLY,
+            year=year,
+            quarter=quarter,
+            by=official,
+        )
+        if not report.is_issued:
+            # The job body, run here directly: load_demo holds one transaction, so a queued
+            # generation would only start after it commits.
+            QuarterlyReport.objects.filter(pk=report.pk).update(
+                status=QuarterlyReport.Status.GENERATING
+            )
+            report_generate(report_id=report.pk)
+            report.refresh_from_db()
+            signed_on = min(quarter_bounds(year, quarter)[1] + timedelta(days=10), today)
+            report = report_issue(
+                report=report, by=leader, number=20 * quarter + 5, signed_on=signed_on
+            )
+        reports.append(report)
+    year, quarter = today.year, quarter_of(today)
+    draft = QuarterlyReport.objects.filter(
+        commune=commune, variant=QuarterlyReport.Variant.QUARTERLY, year=year, quarter=quarter
+    ).first() or report_create(
+        commune=commune,
+        variant=QuarterlyReport.Variant.QUARTERLY,
+        year=year,
+        quarter=quarter,
+        by=official,
+    )
+    reports.append(draft)
+    return {"quarterly_reports": reports}

@@ -225,3 +225,185 @@ class HistoricalAggregate(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("reporting:historical_detail", kwargs={"public_id": self.public_id})
+
+
+# ------------------------------------------------------------------------------
+# The printed report to the Party committee (DOMAIN §8)
+# ------------------------------------------------------------------------------
+class CommuneDocumentSettings(TimeStampedModel):
+    """How a commune's documents are signed and addressed (Decree 30 signer block, Nơi nhận)."""
+
+    commune = models.OneToOneField(
+        AdministrativeUnit,
+        verbose_name=_("commune"),
+        on_delete=models.CASCADE,
+        related_name="document_settings",
+    )
+    place = models.CharField(
+        _("place name on documents"), max_length=100, help_text=_("e.g. Ea Ly")
+    )
+    signer_authority = models.CharField(
+        _("signing authority"), max_length=60, default="TM. ỦY BAN NHÂN DÂN"
+    )
+    signer_deputy = models.CharField(
+        _("signing for the head"), max_length=60, blank=True, default="KT. CHỦ TỊCH"
+    )
+    signer_title = models.CharField(_("signer's title"), max_length=60, default="PHÓ CHỦ TỊCH")
+    signer_name = models.CharField(_("signer's name"), max_length=120, blank=True)
+    recipients = models.TextField(
+        _("recipients (Nơi nhận)"),
+        help_text=_("One per line, as printed, e.g. “- Thường trực Đảng ủy xã (b/c);”."),
+        default=(
+            "- Thường trực Đảng ủy xã (b/c);\n- Thường trực HĐND xã;\n- CT, các PCT UBND xã;\n"
+            "- UBMTTQVN xã;\n- Lưu: VT, VHXH."
+        ),
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("commune document settings")
+        verbose_name_plural = _("commune document settings")
+
+    def __str__(self) -> str:
+        return str(self.commune)
+
+
+class QuarterlyReport(TimeStampedModel):
+    """A report of the commune People's Committee drafted from the data: the quarterly report to
+    the Party committee and its variants (6-month, annual, OSH Action Month, annual report to the
+    People's Council). Draft → generating → ready (→ failed, retried) → issued (frozen)."""
+
+    class Variant(models.TextChoices):
+        QUARTERLY = "quarterly", _("Quarterly report")
+        HALF_YEAR = "half_year", _("6-month report")
+        ANNUAL = "annual", _("Annual report")
+        ACTION_MONTH = "action_month", _("OSH Action Month result report")
+        COUNCIL = "council", _("Annual report to the People's Council")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        GENERATING = "generating", _("Generating")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Generation failed")
+        ISSUED = "issued", _("Issued")
+
+    NARRATIVE_FIELDS = (
+        "introduction",
+        "leadership",
+        "strengths",
+        "shortcomings",
+        "causes",
+        "next_tasks",
+        "proposals",
+    )
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    verify_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    commune = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        related_name="quarterly_reports",
+    )
+    variant = models.CharField(_("kind of report"), max_length=15, choices=Variant)
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(
+        _("quarter"), default=0, help_text=_("1-4 for a quarterly report, else 0")
+    )
+    symbol = models.CharField(_("symbol"), max_length=30, default="BC-UBND")
+    number = models.PositiveIntegerField(_("number"), null=True, blank=True)
+    number_year = models.PositiveSmallIntegerField(
+        _("numbering year"),
+        null=True,
+        blank=True,
+        help_text=_("Documents are numbered from 01 each calendar year of signing (Decree 30)."),
+    )
+    place = models.CharField(_("place"), max_length=100)
+    title = models.CharField(_("title"), max_length=60, default="BÁO CÁO")
+    summary = models.CharField(_("summary line"), max_length=400)
+    signer_authority = models.CharField(_("signing authority"), max_length=60)
+    signer_deputy = models.CharField(_("signing for the head"), max_length=60, blank=True)
+    signer_title = models.CharField(_("signer's title"), max_length=60)
+    signer_name = models.CharField(_("signer's name"), max_length=120, blank=True)
+    recipients = models.TextField(_("recipients (Nơi nhận)"))
+    # The parts the official writes; drafted from the data as a starting point.
+    introduction = models.TextField(_("introduction"), blank=True)
+    leadership = models.TextField(_("I.1 leadership and documents issued"), blank=True)
+    strengths = models.TextField(_("II.1 strengths"), blank=True)
+    shortcomings = models.TextField(_("II.2 shortcomings"), blank=True)
+    causes = models.TextField(_("II.3 causes"), blank=True)
+    next_tasks = models.TextField(_("III. tasks for the next period"), blank=True)
+    proposals = models.TextField(_("IV. proposals"), blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.DRAFT, db_index=True
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    progress_step = models.CharField(_("step"), max_length=100, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    generation_requested_at = models.DateTimeField(null=True, blank=True)
+    generated_at = models.DateTimeField(_("generated at"), null=True, blank=True)
+    pdf = models.FileField(
+        _("PDF"), upload_to=PrivateUploadTo("quarterly-reports"), blank=True, max_length=200
+    )
+    data = models.JSONField(
+        _("figures"), default=dict, blank=True, help_text=_("The figures the PDF was built from.")
+    )
+    signed_on = models.DateField(_("signing date"), null=True, blank=True)
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sha256 = models.CharField(_("SHA-256 of the issued PDF"), max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "data", "progress", "progress_step"])
+
+    class Meta:
+        verbose_name = _("report to the Party committee")
+        verbose_name_plural = _("reports to the Party committee")
+        ordering = ["-year", "-quarter", "variant"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "number_year", "symbol", "number"],
+                condition=Q(number__isnull=False),
+                name="reporting_quarterlyreport_unique_number",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="issued")
+                | (Q(number__isnull=False) & Q(signed_on__isnull=False) & ~Q(sha256="")),
+                name="reporting_quarterlyreport_issued_is_complete",
+            ),
+            models.CheckConstraint(
+                condition=(Q(variant="quarterly") & Q(quarter__gte=1) & Q(quarter__lte=4))
+                | (~Q(variant="quarterly") & Q(quarter=0)),
+                name="reporting_quarterlyreport_quarter_matches_variant",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        number = f"{self.number:02d}/{self.symbol}" if self.number else _("draft")
+        return f"{self.get_variant_display()} {self.period_label} ({number})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reporting:report_detail", kwargs={"public_id": self.public_id})
+
+    @property
+    def period_label(self) -> str:
+        if self.variant == self.Variant.QUARTERLY:
+            return f"Q{self.quarter}/{self.year}"
+        return str(self.year)
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status == self.Status.ISSUED
+
+    @property
+    def number_text(self) -> str:
+        """``05/BC-UBND`` (numbers below 10 padded, Decree 30), or ``   /BC-UBND`` for a draft."""
+        if self.number is None:
+            return f"     /{self.symbol}"
+        return f"{self.number:02d}/{self.symbol}"

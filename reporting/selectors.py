@@ -332,3 +332,28 @@ def dashboard_data(
         overdue=overdue,
         matrix=matrix,
     )
+
+
+def fatality_target_path(data: DashboardData) -> dict[int, Decimal | None] | None:
+    """The baseline method's compounded path: the stored one, carried to the trend's end."""
+    goal = data.goals.get(Code.FATALITY_FREQUENCY)
+    value = data.value(Code.FATALITY_FREQUENCY)
+    if value is None:
+        for year in reversed(data.trend_years):
+            value = data.value(Code.FATALITY_FREQUENCY, year)
+            if value is not None:
+                break
+    details = (value.details or {}) if value is not None else {}
+    stored = details.get("target_path")
+    if not stored:
+        return None
+    path: dict[int, Decimal | None] = {int(y): Decimal(v) for y, v in stored.items()}
+    baseline = details.get("baseline_value")
+    base_year = details.get("baseline_year")
+    if goal is not None and baseline and base_year:
+        rate = goal.target_value / 100
+        for year in data.trend_years:
+            if year not in path and year >= int(base_year):
+                step = (1 - rate) ** (year - int(base_year))
+                path[year] = (Decimal(baseline) * step).quantize(Decimal("0.001"))
+    return path

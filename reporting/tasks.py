@@ -34,3 +34,11 @@ def recompute_indicators_task(commune_id: int, year: int, trigger: str = "record
 def recompute_all_indicators_task() -> int:
     """The nightly safety net: every commune, last year and this year."""
     return services.indicators_recompute_all(trigger=ComputationRun.Trigger.NIGHTLY)
+
+
+@shared_task(name="reporting.tasks.generate_report_task", acks_late=True)
+def generate_report_task(report_id: int) -> bool:
+    """Generate a report's PDF, recording each step; a failure is kept on the report."""
+    from reporting.report_services import report_generate
+
+    return report_generate(report_id=report_id)

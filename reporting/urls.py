@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("reporting.dashboard_urls")),
     path("province/", include("reporting.province_urls")),
     path("historical/", include("reporting.historical_urls")),
+    path("reports/", include("reporting.report_urls")),
 ]

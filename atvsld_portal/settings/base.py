@@ -360,3 +360,5 @@ COMMUNE_ACCIDENT_REPORT_FORMS = {
     "pl16-draft-2025": "Mẫu dựng theo cấu trúc Phụ lục XVI NĐ 39/2016 (tạm, chờ mẫu chính thức)",
 }
 COMMUNE_ACCIDENT_REPORT_FORM = env.str("COMMUNE_ACCIDENT_REPORT_FORM", default="pl16-draft-2025")
+# The portal's public address, printed in the QR code of issued reports (verification page).
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")

@@ -42,6 +42,7 @@ from reporting.selectors import (
     can_read_indicators,
     dashboard_commune_for_user,
     dashboard_data,
+    fatality_target_path,
     number_text,
     value_text,
 )
@@ -224,31 +225,6 @@ def _monitoring_texts(value: IndicatorValue | None, year: int) -> tuple[str, str
     return counts, change, previous, ""
 
 
-def _target_path(data: DashboardData) -> dict[int, Decimal | None] | None:
-    """The baseline method's compounded path: the stored one, carried to the trend's end."""
-    goal = data.goals.get(Code.FATALITY_FREQUENCY)
-    value = data.value(Code.FATALITY_FREQUENCY)
-    if value is None:
-        for year in reversed(data.trend_years):
-            value = data.value(Code.FATALITY_FREQUENCY, year)
-            if value is not None:
-                break
-    details = (value.details or {}) if value is not None else {}
-    stored = details.get("target_path")
-    if not stored:
-        return None
-    path: dict[int, Decimal | None] = {int(y): Decimal(v) for y, v in stored.items()}
-    baseline = details.get("baseline_value")
-    base_year = details.get("baseline_year")
-    if goal is not None and baseline and base_year:
-        rate = goal.target_value / 100
-        for year in data.trend_years:
-            if year not in path and year >= int(base_year):
-                step = (1 - rate) ** (year - int(base_year))
-                path[year] = (Decimal(baseline) * step).quantize(Decimal("0.001"))
-    return path
-
-
 def _goal_chart(data: DashboardData, code: str, label: str) -> tuple[SafeString, charts.ChartTable]:
     years = data.trend_years
     values = [data.value(code, y) for y in years]
@@ -266,7 +242,7 @@ def _goal_chart(data: DashboardData, code: str, label: str) -> tuple[SafeString,
         code == Code.FATALITY_FREQUENCY
         and goal is not None
         and goal.method == PlanGoal.Method.BASELINE
-        and (path := _target_path(data))
+        and (path := fatality_target_path(data))
     ):
         target_path = path
         target_label = _("Target path")

@@ -1,4 +1,4 @@
-"""Journey: a commune official logs in through the real login page and sees the commune."""
+"""Journey: a commune official logs in through the real login page and lands on the commune."""
 
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ from tests.core.factories import TEST_PASSWORD
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_official_logs_in_and_sees_the_commune(live_server, page: Page, officer):
+def test_official_logs_in_and_lands_on_the_communes_dashboard(live_server, page: Page, officer):
     page.goto(f"{live_server.url}/")
     expect(page).to_have_url(f"{live_server.url}/accounts/login/?next=/")
     page.get_by_label("Tên đăng nhập").fill("alice")
     page.get_by_label("Mật khẩu").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_test_id("home-unit")).to_contain_text("Xã Ea Ly")
+    expect(page).to_have_url(f"{live_server.url}/reporting/dashboard/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Ea Ly")
     expect(page.locator("html")).to_have_attribute("lang", "vi")
 
 

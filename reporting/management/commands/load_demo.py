@@ -66,6 +66,7 @@ class Command(BaseCommand):
             context.update(incidents_demo.load(core=context))
             context.update(reporting_demo.load(core=context))
             recompute_indicators(years=reporting_demo.demo_years(today))
+            context.update(reporting_demo.load_reports(core=context))
         if options["verbosity"] >= 1:
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         if options["verbosity"] >= 1 and not options["quiet_accounts"]:
