@@ -612,3 +612,30 @@ def test_officials_and_leaders_change_the_communes_document_settings(
     assert missing.status_code == 200
     assert missing.context["form"].errors["place"]
     assert _("Signer and recipients") in client.get(LIST).content.decode()
+
+
+def test_the_figures_show_the_counts_and_provisional_mark_under_a_rate(
+    officer_client, officer, commune
+):
+    from decimal import Decimal
+
+    from reporting.models import IndicatorValue
+
+    year, quarter = current_quarter()
+    IndicatorValue.objects.create(
+        commune=commune,
+        year=year,
+        quarter=quarter,
+        code="fatality_frequency",
+        value=Decimal("0.800"),
+        numerator=1,
+        denominator=1250,
+        unit="‰",
+        provisional=True,
+        status=IndicatorValue.Status.NOT_MET,
+    )
+    report = drafted(commune, officer)
+
+    page = officer_client.get(report.get_absolute_url()).content.decode()
+
+    assert "(tạm tính)" in page
