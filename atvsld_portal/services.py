@@ -42,6 +42,11 @@ PUBLISH_RETRY_POLICY = {
 SWEEP_BATCH_SIZE = 200
 
 
+# The reporting app's job that recomputes one commune's year of indicators. Every app that changes
+# a figure asks for it through the outbox; core names it by string and never imports reporting.
+RECOMPUTE_TASK = "reporting.tasks.recompute_indicators_task"
+
+
 def outbox_dedup_key(task_name: str, args: list) -> str:
     return f"{task_name}:{json.dumps(args, sort_keys=True, separators=(',', ':'))}"
 
@@ -65,6 +70,15 @@ def outbox_enqueue(*, task_name: str, args: list | None = None) -> Outbox:
             row = Outbox.objects.get(dedup_key=key, status=Outbox.Status.PENDING)
     transaction.on_commit(partial(outbox_publish, outbox_id=row.pk), robust=True)
     return row
+
+
+def indicators_recompute_later(*, commune_id: int, year: int, trigger: str = "") -> Outbox:
+    """Ask for a recompute of a commune's year of indicators once this transaction commits.
+
+    A burst of changes before the row is published joins one pending row.
+    """
+    args = [commune_id, year, trigger] if trigger else [commune_id, year]
+    return outbox_enqueue(task_name=RECOMPUTE_TASK, args=args)
 
 
 def outbox_publish(*, outbox_id: int) -> bool:

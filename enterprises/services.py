@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from atvsld_portal import services as core_services
 from atvsld_portal.exceptions import ApplicationError
 from atvsld_portal.models import AdministrativeUnit, Filing, ReportingPeriod, User
-from atvsld_portal.services import outbox_enqueue
+from atvsld_portal.services import indicators_recompute_later
 from enterprises.models import (
     ActivityDivision,
     ActivitySection,
@@ -37,12 +37,9 @@ from enterprises.models import (
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-RECOMPUTE_TASK = "reporting.tasks.recompute_indicators_task"
-
 
 def recompute_later(*, commune_id: int, year: int) -> None:
-    """Ask the indicators job to recompute a commune's year after this transaction commits."""
-    outbox_enqueue(task_name=RECOMPUTE_TASK, args=[commune_id, year])
+    indicators_recompute_later(commune_id=commune_id, year=year)
 
 
 # ------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from atvsld_portal.exceptions import ApplicationError
 from atvsld_portal.files import validate_private_upload
 from atvsld_portal.models import AdministrativeUnit, User
-from atvsld_portal.services import outbox_enqueue
+from atvsld_portal.services import indicators_recompute_later
 from plans.models import (
     ActivityReport,
     Assignment,
@@ -29,12 +29,9 @@ from plans.models import (
     TaskGroup,
 )
 
-RECOMPUTE_TASK = "reporting.tasks.recompute_indicators_task"
-
 
 def recompute_later(*, commune_id: int, year: int) -> None:
-    """Ask the indicators job to recompute a commune's year after this transaction commits."""
-    outbox_enqueue(task_name=RECOMPUTE_TASK, args=[commune_id, year])
+    indicators_recompute_later(commune_id=commune_id, year=year)
 
 
 # ------------------------------------------------------------------------------

@@ -19,14 +19,13 @@ from django.utils.translation import gettext_lazy as _
 
 from atvsld_portal.models import User
 from atvsld_portal.selectors import commune_list_for_user
-from atvsld_portal.services import outbox_enqueue
+from atvsld_portal.services import indicators_recompute_later
 from reporting.indicators import Sources
 from reporting.models import HistoricalAggregate
 
 if TYPE_CHECKING:
     from atvsld_portal.models import AdministrativeUnit
 
-RECOMPUTE_TASK = "reporting.tasks.recompute_indicators_task"
 READERS = {User.Role.COMMUNE_OFFICIAL, User.Role.COMMUNE_LEADER, User.Role.PROVINCE_VIEWER}
 
 
@@ -122,7 +121,7 @@ def historical_aggregate_save(
             duplicate_message(year=aggregate.year, sector=aggregate.sector)
         ) from exc
     for year in years_to_recompute(aggregate.year, previous_year):
-        outbox_enqueue(task_name=RECOMPUTE_TASK, args=[aggregate.commune_id, year])
+        indicators_recompute_later(commune_id=aggregate.commune_id, year=year)
     return aggregate
 
 

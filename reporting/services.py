@@ -19,13 +19,12 @@ from django.db.models import Max, Q
 from django.utils import timezone, translation
 
 from atvsld_portal.models import AdministrativeUnit, Outbox
-from atvsld_portal.services import outbox_dedup_key
+from atvsld_portal.services import RECOMPUTE_TASK, outbox_dedup_key
 from reporting.indicators import Figure, Sources, compute_year
 from reporting.models import ComputationLock, ComputationRun, IndicatorValue
 
 logger = logging.getLogger(__name__)
 
-RECOMPUTE_TASK = "reporting.tasks.recompute_indicators_task"
 VALUE_FIELDS = [
     "value",
     "numerator",

@@ -5,12 +5,13 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import DatabaseError
 
+from atvsld_portal.services import RECOMPUTE_TASK
 from reporting import services
 from reporting.models import ComputationRun
 
 
 @shared_task(
-    name=services.RECOMPUTE_TASK,
+    name=RECOMPUTE_TASK,
     acks_late=True,
     autoretry_for=(DatabaseError,),
     retry_backoff=5,

@@ -26,7 +26,6 @@ from incidents.services.corrections import (
 )
 from incidents.services.declarations import (
     NOTIFY_TASK,
-    RECOMPUTE_TASK,
     accident_receive,
     accident_save_draft,
     accident_snapshot,
@@ -58,7 +57,6 @@ __all__ = [
     "DIFFERENCE_FIELDS",
     "INCIDENT_RECORD_FIELDS",
     "NOTIFY_TASK",
-    "RECOMPUTE_TASK",
     "SNAPSHOT_DATETIME",
     "VICTIM_DIFFERENCE_FIELDS",
     "accident_close",

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from atvsld_portal.exceptions import ApplicationError
 from atvsld_portal.models import User
-from atvsld_portal.services import outbox_enqueue
+from atvsld_portal.services import indicators_recompute_later, outbox_enqueue
 from incidents.models import (
     Accident,
     AccidentDeclaration,
@@ -21,7 +21,6 @@ from incidents.models import (
 )
 from incidents.services.declarations import (
     NOTIFY_TASK,
-    RECOMPUTE_TASK,
     accident_snapshot,
     accident_year,
     recompute_later,
@@ -199,7 +198,7 @@ def _recompute_year(accident: Accident, year: int) -> None:
     if accident.enterprise_id:
         communes.add(accident.enterprise.commune_id)
     for commune_id in sorted(communes):
-        outbox_enqueue(task_name=RECOMPUTE_TASK, args=[commune_id, year])
+        indicators_recompute_later(commune_id=commune_id, year=year)
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from atvsld_portal.exceptions import ApplicationError
 from atvsld_portal.models import AdministrativeUnit, Filing, User
-from atvsld_portal.services import outbox_enqueue
+from atvsld_portal.services import indicators_recompute_later, outbox_enqueue
 from incidents.models import (
     Accident,
     AccidentDeclaration,
@@ -20,7 +20,6 @@ from incidents.models import (
     Victim,
 )
 
-RECOMPUTE_TASK = "reporting.tasks.recompute_indicators_task"
 NOTIFY_TASK = "incidents.tasks.notify_accident_declared_task"
 
 
@@ -34,7 +33,7 @@ def recompute_later(accident: Accident) -> None:
     if accident.enterprise_id:
         communes.add(accident.enterprise.commune_id)
     for commune_id in sorted(communes):
-        outbox_enqueue(task_name=RECOMPUTE_TASK, args=[commune_id, accident_year(accident)])
+        indicators_recompute_later(commune_id=commune_id, year=accident_year(accident))
 
 
 def is_urgent(victims: list[Victim]) -> bool:

@@ -16,15 +16,10 @@ from atvsld_portal.services import (
     filing_reopen,
     filing_return,
     filing_submit,
-    outbox_enqueue,
+    indicators_recompute_later,
 )
 from enterprises.models import Enterprise
 from incidents.models import DiseaseCase, DiseaseExam
-from incidents.services.declarations import RECOMPUTE_TASK
-
-
-def _recompute(commune_id: int, year: int) -> None:
-    outbox_enqueue(task_name=RECOMPUTE_TASK, args=[commune_id, year])
 
 
 # ------------------------------------------------------------------------------
@@ -54,12 +49,12 @@ def disease_exam_save(
     if diseases is not None:
         exam.diseases_screened.set(diseases)
     if previous_year and previous_year != exam.exam_date.year:
-        _recompute(exam.enterprise.commune_id, previous_year)
+        indicators_recompute_later(commune_id=exam.enterprise.commune_id, year=previous_year)
     return exam
 
 
 def _exam_changed(exam: DiseaseExam) -> None:
-    _recompute(exam.enterprise.commune_id, exam.exam_date.year)
+    indicators_recompute_later(commune_id=exam.enterprise.commune_id, year=exam.exam_date.year)
 
 
 @transaction.atomic
@@ -120,7 +115,7 @@ def disease_case_save(
     case.save()
     if exposure_factors is not None:
         case.exposure_factors.set(exposure_factors)
-    _recompute(case.commune_id, case.exam_date.year)
+    indicators_recompute_later(commune_id=case.commune_id, year=case.exam_date.year)
     if previous_year and previous_year != case.exam_date.year:
-        _recompute(case.commune_id, previous_year)
+        indicators_recompute_later(commune_id=case.commune_id, year=previous_year)
     return case

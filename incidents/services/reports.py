@@ -20,19 +20,14 @@ from atvsld_portal.services import (
     filing_return,
     filing_submit,
     filing_withdraw,
-    outbox_enqueue,
+    indicators_recompute_later,
 )
 from enterprises.models import Enterprise
 from incidents import statistics
 from incidents.models import CommuneAccidentReport, PeriodicAccidentReport
-from incidents.services.declarations import RECOMPUTE_TASK
 
 PERIODIC_REPORT_KIND = "accident_statistics"
 COMMUNE_REPORT_KIND = "commune_accident_report"
-
-
-def _recompute(commune_id: int, year: int) -> None:
-    outbox_enqueue(task_name=RECOMPUTE_TASK, args=[commune_id, year])
 
 
 def default_recipient(commune: AdministrativeUnit) -> str:
@@ -196,7 +191,7 @@ def periodic_report_submit(*, report: PeriodicAccidentReport, by: User) -> Perio
     report.table = table
     report.save(update_fields=["report_date", "table", "updated_at"])
     submitted = filing_submit(filing=report, by=by, snapshot=report.build_master_snapshot())
-    _recompute(report.enterprise.commune_id, report.year)
+    indicators_recompute_later(commune_id=report.enterprise.commune_id, year=report.year)
     return submitted
 
 
@@ -205,7 +200,7 @@ def periodic_report_approve(
     *, report: PeriodicAccidentReport, by: User, note: str = ""
 ) -> PeriodicAccidentReport:
     approved = filing_approve(filing=report, by=by, note=note)
-    _recompute(report.enterprise.commune_id, report.year)
+    indicators_recompute_later(commune_id=report.enterprise.commune_id, year=report.year)
     return approved
 
 
@@ -214,7 +209,7 @@ def periodic_report_return(
     *, report: PeriodicAccidentReport, by: User, reason: str
 ) -> PeriodicAccidentReport:
     returned = filing_return(filing=report, by=by, reason=reason)
-    _recompute(report.enterprise.commune_id, report.year)
+    indicators_recompute_later(commune_id=report.enterprise.commune_id, year=report.year)
     return returned
 
 
@@ -223,7 +218,7 @@ def periodic_report_reopen(
     *, report: PeriodicAccidentReport, by: User, reason: str
 ) -> PeriodicAccidentReport:
     reopened = filing_reopen(filing=report, by=by, reason=reason)
-    _recompute(report.enterprise.commune_id, report.year)
+    indicators_recompute_later(commune_id=report.enterprise.commune_id, year=report.year)
     return reopened
 
 
@@ -314,7 +309,7 @@ def commune_report_mark_sent(
     report.save()
     snapshot = report.build_master_snapshot()
     sent = filing_submit(filing=report, by=by, snapshot=snapshot)
-    _recompute(report.commune_id, report.year)
+    indicators_recompute_later(commune_id=report.commune_id, year=report.year)
     return sent
 
 
@@ -325,5 +320,5 @@ def commune_report_withdraw(
     withdrawn = filing_withdraw(filing=report, by=by, reason=reason)
     CommuneAccidentReport.objects.filter(pk=withdrawn.pk).update(sent_on=None, sent_via="")
     withdrawn.sent_on, withdrawn.sent_via = None, ""
-    _recompute(report.commune_id, report.year)
+    indicators_recompute_later(commune_id=report.commune_id, year=report.year)
     return withdrawn

@@ -28,7 +28,7 @@ from atvsld_portal.dates import quarter_of
 from atvsld_portal.indicators import IndicatorCode as Code
 from atvsld_portal.models import AdministrativeUnit, User
 from atvsld_portal.selectors import commune_list_for_user
-from atvsld_portal.services import outbox_enqueue
+from atvsld_portal.services import indicators_recompute_later
 from incidents.models import Victim
 from plans.models import PlanGoal
 from plans.status import Status as AssignmentState
@@ -46,7 +46,6 @@ from reporting.selectors import (
     number_text,
     value_text,
 )
-from reporting.services import RECOMPUTE_TASK
 
 FIRST_YEAR = 2000
 PLAN_STATES = (
@@ -452,8 +451,8 @@ def recompute(request: HttpRequest) -> HttpResponse:
         return redirect(dashboard_url(commune, user))
     year = int(year_param)
     with transaction.atomic():
-        outbox_enqueue(
-            task_name=RECOMPUTE_TASK, args=[commune.pk, year, ComputationRun.Trigger.MANUAL.value]
+        indicators_recompute_later(
+            commune_id=commune.pk, year=year, trigger=ComputationRun.Trigger.MANUAL.value
         )
     messages.success(
         request,

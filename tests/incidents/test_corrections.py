@@ -10,6 +10,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from atvsld_portal import services as core_services
 from atvsld_portal.exceptions import ApplicationError
 from atvsld_portal.models import Outbox
 from incidents import services
@@ -154,7 +155,7 @@ def test_moving_the_date_to_another_year_recomputes_both_years(accident, enterpr
 
     years = {
         args[1]
-        for args in Outbox.objects.filter(task_name=services.RECOMPUTE_TASK).values_list(
+        for args in Outbox.objects.filter(task_name=core_services.RECOMPUTE_TASK).values_list(
             "args", flat=True
         )
     }

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from atvsld_portal import services as core_services
 from atvsld_portal.models import Filing, Outbox, PersonalDataView, User
 from incidents import services
 from incidents.models import Accident, AccidentDeclaration, InjuryCode, Victim
@@ -146,7 +147,7 @@ def test_enterprise_user_drafts_two_victims_resumes_and_submits(
     assert len(declaration.snapshot["victims"]) == 2
     assert declaration.snapshot["receipt_number"] == "TEST-EA-LY/2026/00001"
     tasks = set(Outbox.objects.values_list("task_name", flat=True))
-    assert {services.NOTIFY_TASK, services.RECOMPUTE_TASK} <= tasks
+    assert {services.NOTIFY_TASK, core_services.RECOMPUTE_TASK} <= tasks
 
 
 def test_save_and_add_victim_returns_to_the_form(client, enterprise_owner, enterprise):

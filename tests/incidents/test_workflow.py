@@ -12,6 +12,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from atvsld_portal import services as core_services
 from atvsld_portal.exceptions import ApplicationError
 from atvsld_portal.models import AdministrativeUnit, Outbox
 from atvsld_portal.services import outbox_dedup_key
@@ -128,7 +129,7 @@ def test_finished_cases_have_no_state(commune, status):
 # Transitions
 # ------------------------------------------------------------------------------
 def recompute_rows() -> int:
-    return Outbox.objects.filter(task_name=services.RECOMPUTE_TASK).count()
+    return Outbox.objects.filter(task_name=core_services.RECOMPUTE_TASK).count()
 
 
 def test_start_investigation(commune, officer):
@@ -308,7 +309,7 @@ def test_official_starts_the_investigation(officer_client, commune):
     assert response["Location"] == accident.get_absolute_url()
     accident.refresh_from_db()
     assert accident.status == Status.UNDER_INVESTIGATION
-    key = outbox_dedup_key(services.RECOMPUTE_TASK, [commune.pk, 2026])
+    key = outbox_dedup_key(core_services.RECOMPUTE_TASK, [commune.pk, 2026])
     assert Outbox.objects.filter(dedup_key=key).exists()
 
 

@@ -13,10 +13,10 @@ from django.utils import timezone
 from atvsld_portal.celery import app as celery_app
 from atvsld_portal.indicators import IndicatorCode as Code
 from atvsld_portal.models import Filing, Outbox
-from atvsld_portal.services import outbox_sweep
+from atvsld_portal.services import RECOMPUTE_TASK, outbox_sweep
 from incidents.models import Accident, Victim
 from incidents.services import accident_submit, accident_year
-from reporting.historical import RECOMPUTE_TASK, historical_aggregate_save
+from reporting.historical import historical_aggregate_save
 from reporting.models import ComputationRun, HistoricalAggregate, IndicatorValue
 from tests.enterprises.factories import EnterpriseFactory
 from tests.incidents.factories import VictimFactory

@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from atvsld_portal.models import Outbox, ResponsibleUnit, User
+from atvsld_portal.services import RECOMPUTE_TASK
 from plans.models import ActivityReport, Assignment
-from plans.services import RECOMPUTE_TASK
 from tests.core.factories import ResponsibleUnitFactory, UserFactory
 from tests.plans.factories import ActivityReportFactory, AssignmentFactory, PlanFactory
 

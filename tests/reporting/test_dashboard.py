@@ -15,11 +15,12 @@ from django.urls import reverse
 
 from atvsld_portal.indicators import IndicatorCode as Code
 from atvsld_portal.models import Outbox, User
+from atvsld_portal.services import RECOMPUTE_TASK
 from incidents.models import Victim
 from plans.models import PlanGoal
 from reporting.models import ComputationRun, IndicatorValue
 from reporting.selectors import CONTEXT_CODES, GOAL_CODES, dashboard_data
-from reporting.services import RECOMPUTE_TASK, indicators_recompute
+from reporting.services import indicators_recompute
 from tests.core.factories import CommuneFactory, ProvinceFactory, UserFactory
 from tests.enterprises.factories import EnterpriseFactory
 from tests.incidents.factories import VictimFactory

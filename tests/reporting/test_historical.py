@@ -17,9 +17,8 @@ from django.utils.translation import gettext as _
 
 from atvsld_portal.indicators import IndicatorCode as Code
 from atvsld_portal.models import Outbox, User
-from atvsld_portal.services import outbox_dedup_key
+from atvsld_portal.services import RECOMPUTE_TASK, outbox_dedup_key
 from plans.models import PlanGoal
-from reporting.historical import RECOMPUTE_TASK
 from reporting.models import ComputationRun, HistoricalAggregate, IndicatorValue
 from tests.core.factories import CommuneFactory, ResponsibleUnitFactory, UserFactory
 from tests.enterprises.factories import EnterpriseFactory

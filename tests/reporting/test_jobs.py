@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from atvsld_portal.indicators import IndicatorCode as Code
 from atvsld_portal.models import Outbox
-from atvsld_portal.services import outbox_enqueue
+from atvsld_portal.services import RECOMPUTE_TASK, outbox_enqueue
 from incidents.models import Victim
 from reporting.models import ComputationRun, IndicatorValue
-from reporting.services import RECOMPUTE_TASK, indicators_recompute
+from reporting.services import indicators_recompute
 from tests.enterprises.factories import EnterpriseFactory
 from tests.incidents.factories import HCM, VictimFactory
 from tests.reporting.factories import ApprovedAnnualReportFactory, CountedAccidentFactory, local

@@ -22,13 +22,14 @@ from django.utils import timezone
 from atvsld_portal import demo as core_demo
 from atvsld_portal.models import Outbox
 from atvsld_portal.reference import seed_core_reference_data
+from atvsld_portal.services import RECOMPUTE_TASK
 from enterprises import demo as enterprises_demo
 from enterprises.reference import seed_enterprises_reference_data
 from incidents import demo as incidents_demo
 from plans import demo as plans_demo
 from reporting import demo as reporting_demo
 from reporting.models import ComputationRun
-from reporting.services import RECOMPUTE_TASK, indicators_recompute_all
+from reporting.services import indicators_recompute_all
 
 
 def recompute_indicators(*, years: list[int]) -> None:
