@@ -6,7 +6,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,6 +24,15 @@ def _get_period_for_user(request: HttpRequest, public_id: UUID) -> ReportingPeri
     period = reporting_period_list_for_user(user=request.user).filter(public_id=public_id).first()
     if period is None:
         raise Http404
+    return period
+
+
+def _get_period_to_change(request: HttpRequest, public_id: UUID) -> ReportingPeriod:
+    """The period (404 outside the user's communes, before anything else: a refusal must not
+    tell another commune's period exists), then 403 for a user who may not change periods."""
+    period = _get_period_for_user(request, public_id)
+    if not request.user.has_perm("atvsld_portal.change_reportingperiod"):
+        raise PermissionDenied
     return period
 
 
@@ -80,10 +89,9 @@ def period_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@permission_required("atvsld_portal.change_reportingperiod", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def period_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    period = _get_period_for_user(request, public_id)
+    period = _get_period_to_change(request, public_id)
     form = ReportingPeriodForm(request.POST or None, instance=period, commune=period.commune)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -96,10 +104,9 @@ def period_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @login_required
-@permission_required("atvsld_portal.change_reportingperiod", raise_exception=True)
 @require_POST
 def period_open_view(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    period = _get_period_for_user(request, public_id)
+    period = _get_period_to_change(request, public_id)
     try:
         created = period_open(period=period, by=request.user)
     except ValidationError as exc:

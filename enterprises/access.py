@@ -23,6 +23,17 @@ def can_decide_filings(user: User) -> bool:
     return user.is_superuser or user.role in {User.Role.COMMUNE_OFFICIAL, User.Role.COMMUNE_LEADER}
 
 
+def can_list_filings(user: User) -> bool:
+    """The lists of enterprise filings: the commune's readers, and enterprise users (their own
+    enterprises' filings only, through the selectors); never unit reporters."""
+    return user.is_superuser or user.role in {
+        User.Role.COMMUNE_OFFICIAL,
+        User.Role.COMMUNE_LEADER,
+        User.Role.PROVINCE_VIEWER,
+        User.Role.ENTERPRISE_USER,
+    }
+
+
 def can_export(user: User) -> bool:
     return user.is_superuser or user.role in {
         User.Role.COMMUNE_OFFICIAL,
