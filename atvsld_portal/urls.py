@@ -8,6 +8,7 @@ from django.urls import include, path
 
 from atvsld_portal import period_views, views
 from atvsld_portal.auth_forms import PortalAuthenticationForm
+from atvsld_portal.ratelimit import rate_limit
 
 auth_urls = [
     path(
@@ -24,7 +25,11 @@ auth_urls = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password/reset/",
+        rate_limit("password_reset")(auth_views.PasswordResetView.as_view()),
+        name="password_reset",
+    ),
     path(
         "password/reset/done/",
         auth_views.PasswordResetDoneView.as_view(),

@@ -13,6 +13,16 @@ from atvsld_portal.models import User
 from tests.core.factories import CommuneFactory, ProvinceFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: rate-limit counters never leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def province(db):
     return ProvinceFactory(code="66", name="Đắk Lắk")
@@ -101,3 +111,17 @@ def other_enterprise_owner(other_enterprise):
     )
     MemberFactory(user=charlie, enterprise=other_enterprise)
     return charlie
+
+
+# The `make run` walk (tests/make_run.py) starts in the background as soon as the suite knows it
+# will need it, and runs on the processor the single-process suite leaves idle.
+def pytest_collection_finish(session):
+    from tests import make_run
+
+    make_run.start_in_background(session)
+
+
+def pytest_sessionfinish(session):
+    from tests import make_run
+
+    make_run.stop_background(session)

@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from atvsld_portal.settings import base as base_settings
 
 BASE_DIR = Path(settings.BASE_DIR)
 PRODUCTION_ENV = {
@@ -45,7 +48,7 @@ def test_check_deploy_is_clean_with_production_env():
     assert "System check identified no issues" in result.stdout
 
 
-def test_production_example_env_passes_check_deploy():
+def _production_example_env() -> dict[str, str]:
     example = BASE_DIR / ".env.production.example"
     env = {}
     for line in example.read_text(encoding="utf-8").splitlines():
@@ -53,10 +56,55 @@ def test_production_example_env_passes_check_deploy():
         if line and not line.startswith("#") and "=" in line:
             key, value = line.split("=", 1)
             env[key] = value.strip().strip('"')
+    return env
+
+
+def test_production_example_env_passes_check_deploy():
+    env = _production_example_env()
     env.pop("DATABASE_URL", None)  # the compose services do not exist here
     env.pop("REDIS_URL", None)
-    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    result = _manage("check", "--deploy", "--fail-level", "DEBUG", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
+    # Not one message of any level: no warning, no info, nothing silenced.
+    assert result.stdout.strip() == "System check identified no issues (0 silenced).", (
+        result.stdout + result.stderr
+    )
+    assert result.stderr == ""
+
+
+def test_production_example_env_gives_secure_cookies_hsts_and_a_shared_cache():
+    env = _production_example_env()
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, "
+        "s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, "
+        "s.X_FRAME_OPTIONS, s.CACHES['default']['BACKEND'], s.CACHES['default']['LOCATION'], "
+        "s.CACHES['default']['KEY_PREFIX'])"
+    )
+    result = _manage("shell", "--no-imports", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    (
+        debug,
+        session_secure,
+        csrf_secure,
+        http_only,
+        ssl_redirect,
+        hsts_seconds,
+        hsts_subdomains,
+        frame_options,
+        cache_backend,
+        cache_location,
+        cache_prefix,
+    ) = result.stdout.split()
+    assert debug == "False"
+    assert (session_secure, csrf_secure, http_only, ssl_redirect) == ("True",) * 4
+    assert int(hsts_seconds) >= 31_536_000
+    assert hsts_subdomains == "True"
+    assert frame_options == "DENY"
+    # Rate-limit counters are shared by every gunicorn worker through Redis.
+    assert cache_backend == "django.core.cache.backends.redis.RedisCache"
+    assert cache_location == env["REDIS_URL"]
+    assert cache_prefix == "atvsld-cache"
 
 
 @pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
@@ -115,3 +163,19 @@ def test_locale_and_time_zone():
     assert settings.LANGUAGE_CODE == "vi"
     assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
     assert settings.USE_TZ
+
+
+def test_rate_limits_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("DJANGO_RATE_LIMITS", "verify=100/5m,register=3/d")
+    assert base_settings._rate_limits_from_env() == {
+        "register": (3, 86400),
+        "password_reset": (5, 3600),
+        "verify": (100, 300),
+    }
+
+
+@pytest.mark.parametrize("value", ["verify=lots", "verify=0/h", "verify=5", "login=5/h"])
+def test_a_bad_rate_limit_refuses_to_start(monkeypatch, value):
+    monkeypatch.setenv("DJANGO_RATE_LIMITS", value)
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_RATE_LIMITS"):
+        base_settings._rate_limits_from_env()

@@ -9,6 +9,7 @@ never in a separate settings module.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -118,7 +119,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # Django's check with a message the Vietnamese catalogue translates (see the module).
+    {"NAME": "atvsld_portal.passwords.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -130,12 +132,23 @@ SESSION_SAVE_EVERY_REQUEST = True
 # ------------------------------------------------------------------------------
 # AXES (login throttling)
 # ------------------------------------------------------------------------------
-# Lock a username *from one address*: one official's typos never lock out the whole office.
+# Two locks, each with its own limit, for AXES_COOLOFF_TIME:
+# - a username *from one address* after AXES_FAILURE_LIMIT failures: one official's typos
+#   never lock out the colleagues who share the office's address (one NAT for the commune);
+# - the address as a whole after AXES_IP_FAILURE_LIMIT failures over any usernames: one machine
+#   cannot guess its way through many accounts. The limit sits well above what an office's
+#   honest typos reach in the cool-off (each success clears that user's failures).
+# django-axes can list both parameters (``[["username", "ip_address"], "ip_address"]``) but then
+# applies the one AXES_FAILURE_LIMIT to both, which would lock a whole office after 5 typos;
+# the second lock therefore lives in atvsld_portal.lockout.PortalAxesHandler.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = 5
+AXES_IP_FAILURE_LIMIT = env.int("DJANGO_AXES_IP_FAILURE_LIMIT", default=30)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HANDLER = "atvsld_portal.lockout.PortalAxesHandler"
+# The Vietnamese page says which of the two locks applies (HTTP 429).
+AXES_LOCKOUT_CALLABLE = "atvsld_portal.lockout.lockout_response"
 # Behind the configured reverse proxy the client address comes from X-Forwarded-For (the
 # entry our proxy appended); otherwise from the socket. See atvsld_portal.security.client_ip.
 AXES_BEHIND_PROXY = env.bool("DJANGO_AXES_BEHIND_PROXY", default=False)
@@ -207,6 +220,9 @@ STORAGES = {
 PRIVATE_FILE_MAX_BYTES = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# `make backup` writes one folder per run here (database dump, private files, manifest); they
+# hold personal data: keep this folder off the web root and copy it off the host.
+BACKUP_DIR = Path(env.str("DJANGO_BACKUP_DIR", default=str(BASE_DIR / "var" / "backups")))
 
 # ------------------------------------------------------------------------------
 # SECURITY
@@ -316,9 +332,61 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reporting.tasks.recompute_all_indicators_task",
         "schedule": crontab(hour=2, minute=15),
     },
+    # Daily at 03:30: pseudonymise victims' and patients' personal fields once their retention
+    # period (PERSONAL_DATA_RETENTION_YEARS) has run out; figures are kept.
+    "personal-data-retention": {
+        "task": "incidents.tasks.pseudonymise_expired_personal_data_task",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 # How long an outbox row may stay pending before the sweep publishes it again.
 OUTBOX_SWEEP_GRACE = timedelta(minutes=2)
+
+# ------------------------------------------------------------------------------
+# CACHES
+# ------------------------------------------------------------------------------
+# The rate limits of public forms count in the cache, so every gunicorn worker must share it:
+# Redis when REDIS_URL is set (the broker's server, under the cache's own key prefix), else the
+# process's memory (the single process of `make run`).
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "atvsld-cache",
+            # Redis down costs a request at most a second; the rate limiter then lets it pass.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# ------------------------------------------------------------------------------
+# RATE LIMITS (public forms, per client address; atvsld_portal.ratelimit)
+# ------------------------------------------------------------------------------
+# "count/period" with period s, m, h or d, optionally multiplied ("60/10m"). Every POST counts,
+# a refused one too, so registration allows a few retries after validation messages.
+_RATE_LIMIT_DEFAULTS = {"register": "10/h", "password_reset": "5/h", "verify": "60/10m"}
+_RATE_PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _rate_limits_from_env() -> dict[str, tuple[int, int]]:
+    """DJANGO_RATE_LIMITS="register=10/h,verify=60/10m" → {action: (requests, seconds)}."""
+    rates = {**_RATE_LIMIT_DEFAULTS, **env.dict("DJANGO_RATE_LIMITS", default={})}
+    limits = {}
+    for action, rate in rates.items():
+        match = re.fullmatch(r"([1-9]\d*)/([1-9]\d*)?([smhd])", str(rate).strip())
+        if action not in _RATE_LIMIT_DEFAULTS or match is None:
+            raise ImproperlyConfigured(
+                f"DJANGO_RATE_LIMITS: {action}={rate} is not a known action with a "
+                f"count/period rate such as 5/h (actions: {', '.join(_RATE_LIMIT_DEFAULTS)})."
+            )
+        count, multiple, unit = match.groups()
+        limits[action] = (int(count), int(multiple or 1) * _RATE_PERIOD_SECONDS[unit])
+    return limits
+
+
+RATE_LIMITS = _rate_limits_from_env()
 
 # ------------------------------------------------------------------------------
 # LOGGING
@@ -360,5 +428,14 @@ COMMUNE_ACCIDENT_REPORT_FORMS = {
     "pl16-draft-2025": "Mẫu dựng theo cấu trúc Phụ lục XVI NĐ 39/2016 (tạm, chờ mẫu chính thức)",
 }
 COMMUNE_ACCIDENT_REPORT_FORM = env.str("COMMUNE_ACCIDENT_REPORT_FORM", default="pl16-draft-2025")
+# Personal data (Decree 13/2023/NĐ-CP, Law 91/2025/QH15): victims' and patients' names, personal
+# IDs and dates of birth are pseudonymised this many years after the accident or the exam
+# (incidents.services.retention); counts, severity, sex, occupation, dates and costs are kept.
+# Default 15: the keeping period of a fatal accident's file under NĐ 39/2016 Art 16(3)(a) as
+# reported by public legal Q&A (DOMAIN states no period; the commune should confirm it against
+# its records-retention list). A shorter value only pseudonymises earlier.
+PERSONAL_DATA_RETENTION_YEARS = env.int("DJANGO_PERSONAL_DATA_RETENTION_YEARS", default=15)
+if PERSONAL_DATA_RETENTION_YEARS < 1:
+    raise ImproperlyConfigured("DJANGO_PERSONAL_DATA_RETENTION_YEARS must be at least 1.")
 # The portal's public address, printed in the QR code of issued reports (verification page).
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from atvsld_portal.ratelimit import rate_limit
 from enterprises import services
 from enterprises.access import can_manage_registry
 from enterprises.forms import EnterpriseRegistrationForm, ReasonForm
@@ -20,6 +21,7 @@ from enterprises.selectors import enterprise_get_for_user
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limit("register")
 def enterprise_register(request: HttpRequest) -> HttpResponse:
     """Public: an enterprise asks to be added to a commune's registry."""
     form = EnterpriseRegistrationForm(request.POST or None)

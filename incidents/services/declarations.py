@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from atvsld_portal.exceptions import ApplicationError
+from atvsld_portal.files import validate_private_upload
 from atvsld_portal.models import AdministrativeUnit, Filing, User
 from atvsld_portal.services import indicators_recompute_later, outbox_enqueue
 from incidents.models import (
@@ -164,6 +165,7 @@ def accident_submit(
         submitted_by=by,
     )
     if scan is not None:
+        validate_private_upload(scan)  # the service checks the file whatever the caller did
         declaration.scan.save(scan.name, scan, save=False)
     declaration.save()
     outbox_enqueue(task_name=NOTIFY_TASK, args=[locked.pk])

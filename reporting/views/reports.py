@@ -30,6 +30,7 @@ from django.views.decorators.vary import vary_on_headers
 from atvsld_portal.exports import XLSX_CONTENT_TYPE, docx_response
 from atvsld_portal.files import private_file_response
 from atvsld_portal.models import User
+from atvsld_portal.ratelimit import rate_limit
 from atvsld_portal.selectors import commune_list_for_user
 from reporting import quarterly, report_services
 from reporting.models import QuarterlyReport
@@ -379,6 +380,7 @@ def document_settings(request: HttpRequest) -> HttpResponse:
 # Public verification (the QR code on the paper)
 # ------------------------------------------------------------------------------
 @require_GET
+@rate_limit("verify", methods=("GET",))
 def verify(request: HttpRequest, token: UUID) -> HttpResponse:
     """Confirms that a report with this number, date and hash was issued by the commune; shows
     nothing else (no content, no figures, no names). Unknown and unissued reports are 404."""
