@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+
+# Refused before the form is read (DATA_UPLOAD_MAX_NUMBER_FIELDS, DATA_UPLOAD_MAX_NUMBER_FILES,
+# DATA_UPLOAD_MAX_MEMORY_SIZE): the limits stay, as a guard against resource exhaustion, and the
+# user is told what happened instead of a bare "bad request".
+TOO_MUCH_DATA = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
 
 
 def _render(request: HttpRequest, template: str, status: int) -> HttpResponse:
@@ -11,6 +18,9 @@ def _render(request: HttpRequest, template: str, status: int) -> HttpResponse:
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if isinstance(exception, TOO_MUCH_DATA):
+        context = {"max_victims": settings.ACCIDENT_MAX_VICTIMS}
+        return HttpResponse(render_to_string("413.html", context, request=request), status=413)
     return _render(request, "400.html", 400)
 
 

@@ -18,15 +18,23 @@ from typing import Any
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 
+from atvsld_portal.text import normalise_text
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def neutralise(value: Any) -> Any:
-    """Make a cell value safe for spreadsheets; numbers and dates pass through."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
+    """Make a cell value safe for spreadsheets; numbers and dates pass through.
+
+    Text is also written normalised (``normalise_text``): text stored before input was
+    normalised may hold a right-to-left override that would show "exe.fdp" as "pdf.exe".
+    """
+    if isinstance(value, str):
+        value = normalise_text(value)
+        if value.startswith(FORMULA_PREFIXES):
+            return "'" + value
     return value
 
 

@@ -2,13 +2,61 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from atvsld_portal.filings import filing_kind_choices, get_filing_kind
 from atvsld_portal.models import ReportingPeriod
+from atvsld_portal.text import normalise_text
 
 NUMERIC_FIELDS = (forms.IntegerField, forms.DecimalField, forms.FloatField)
+
+
+class NormalisedData(QueryDict):
+    """Bound data whose text is already normalised (a formset hands it to its forms as is)."""
+
+
+def normalised_data(data: Any) -> Any:
+    """A copy of submitted data with every text value through ``normalise_text``."""
+    if data is None or isinstance(data, NormalisedData):
+        return data
+    result = NormalisedData(mutable=True)
+    if hasattr(data, "lists"):
+        items = data.lists()
+    else:  # a plain dict: a list is a field's several values
+        items = ((k, list(v) if isinstance(v, list | tuple) else [v]) for k, v in data.items())
+    for key, values in items:
+        result.setlist(key, [normalise_text(v) if isinstance(v, str) else v for v in values])
+    result._mutable = False
+    return result
+
+
+class NormalisedTextMixin:
+    """Every form and formset of the portal stores typed text normalised: composed Unicode
+    (NFC), without invisible formatting characters (``atvsld_portal.text.normalise_text``).
+
+    The bound data is normalised before any field sees it, so validation, the stored value and
+    the values shown again next to an error all agree, and a name typed with decomposed marks
+    (NFD) is found by a search typed either way. A NUL character is not removed: every text field
+    refuses it with a message (Django's ``ProhibitNullCharactersValidator``), before it could
+    reach PostgreSQL, which refuses NUL in text.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self.data = normalised_data(self.data)
+
+
+class PortalForm(NormalisedTextMixin, forms.Form):
+    """The base of the portal's plain forms."""
+
+
+class PortalModelForm(NormalisedTextMixin, forms.ModelForm):
+    """The base of the portal's model forms."""
 
 
 class LocalizedNumbersMixin:
@@ -38,7 +86,7 @@ DATE_WIDGET = forms.DateInput(
 )
 
 
-class ReportingPeriodForm(forms.ModelForm):
+class ReportingPeriodForm(PortalModelForm):
     """Create a period of a registered filing kind, or move its dates (extending unlocks drafts)."""
 
     class Meta:

@@ -7,6 +7,7 @@ from ``static/`` on disk, never over HTTP.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -14,7 +15,22 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from atvsld_portal.text import normalise_text
+
 PDF_STYLESHEET = "css/pdf.css"
+# Characters beyond the Basic Multilingual Plane (emoji, typed by a user into a name or an
+# account): neither the vendored fonts nor the system's draw them, and a single glyph without a
+# font leaves the PDF's whole text unreadable to search, copy and screen readers. They are
+# printed as a white square instead; what was typed stays as it is in the database.
+UNDRAWABLE = re.compile("[\U00010000-\U0010ffff]")
+UNDRAWABLE_MARK = "\u25a1"
+
+
+def printable(html: str) -> str:
+    """The HTML as a document prints it: composed text without invisible or bidirectional
+    control characters (text stored before input was normalised may hold a right-to-left
+    override that would print "exe.fdp" as "pdf.exe"), and no character without a font."""
+    return UNDRAWABLE.sub(UNDRAWABLE_MARK, normalise_text(html))
 
 
 def static_dir() -> Path:
@@ -54,7 +70,7 @@ def render_pdf(template_name: str, context: dict[str, Any] | None = None) -> byt
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    html = render_to_string(template_name, context or {})
+    html = printable(render_to_string(template_name, context or {}))
     fetcher = _disk_only_fetcher()
     root = static_dir()
     # @font-face rules only load the vendored fonts through a shared FontConfiguration.

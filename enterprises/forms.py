@@ -8,7 +8,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from atvsld_portal.forms import DATE_WIDGET, LocalizedNumbersMixin
+from atvsld_portal.forms import (
+    DATE_WIDGET,
+    LocalizedNumbersMixin,
+    NormalisedTextMixin,
+    PortalForm,
+    PortalModelForm,
+)
 from atvsld_portal.models import AdministrativeUnit, Filing, Village
 from enterprises.models import (
     ActivitySection,
@@ -24,7 +30,7 @@ from enterprises.services import check_tax_code_available
 from enterprises.validators import normalise_phone, normalise_tax_code
 
 
-class EnterpriseForm(LocalizedNumbersMixin, forms.ModelForm):
+class EnterpriseForm(LocalizedNumbersMixin, PortalModelForm):
     unlocalized_fields = ("year",)
 
     class Meta:
@@ -92,7 +98,7 @@ class EnterpriseForm(LocalizedNumbersMixin, forms.ModelForm):
         return cleaned
 
 
-class EnterpriseRegistrationForm(forms.ModelForm):
+class EnterpriseRegistrationForm(PortalModelForm):
     """Public self-registration: who the enterprise is and whom the commune should invite."""
 
     commune = forms.ModelChoiceField(
@@ -149,7 +155,7 @@ class EnterpriseRegistrationForm(forms.ModelForm):
         pass
 
 
-class MemberInviteForm(forms.Form):
+class MemberInviteForm(PortalForm):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     email = forms.EmailField(label=_("Email"))
     role = forms.ChoiceField(
@@ -157,30 +163,30 @@ class MemberInviteForm(forms.Form):
     )
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(PortalForm):
     file = forms.FileField(
         label=_("Filled-in template (.xlsx)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(PortalForm):
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
 
 
-class ApproveForm(forms.Form):
+class ApproveForm(PortalForm):
     note = forms.CharField(
         label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class ScanUploadForm(forms.Form):
+class ScanUploadForm(PortalForm):
     file = forms.FileField(label=_("Stamped, signed scan (PDF, JPEG or PNG)"))
 
 
-class ChannelForm(forms.Form):
+class ChannelForm(PortalForm):
     """For officials typing in a filing that arrived outside the portal."""
 
     channel = forms.ChoiceField(
@@ -290,7 +296,7 @@ ANNUAL_REPORT_SECTIONS = [
 ANNUAL_REPORT_FIELDS = [name for _title, names in ANNUAL_REPORT_SECTIONS for name in names]
 
 
-class AnnualOshReportForm(LocalizedNumbersMixin, forms.ModelForm):
+class AnnualOshReportForm(LocalizedNumbersMixin, PortalModelForm):
     unlocalized_fields = ("risk_assessment_month", "risk_assessment_year")
 
     class Meta:
@@ -324,7 +330,7 @@ class AnnualOshReportForm(LocalizedNumbersMixin, forms.ModelForm):
         return cleaned
 
 
-class MonitoringRecordForm(LocalizedNumbersMixin, forms.ModelForm):
+class MonitoringRecordForm(LocalizedNumbersMixin, PortalModelForm):
     unlocalized_fields = ("year", "round")
 
     class Meta:
@@ -349,7 +355,7 @@ class MonitoringRecordForm(LocalizedNumbersMixin, forms.ModelForm):
         }
 
 
-class MonitoringResultForm(LocalizedNumbersMixin, forms.ModelForm):
+class MonitoringResultForm(LocalizedNumbersMixin, PortalModelForm):
     class Meta:
         model = MonitoringResult
         fields = ["factor", "location", "samples_measured", "samples_over", "limit_value", "unit"]
@@ -359,7 +365,7 @@ class MonitoringResultForm(LocalizedNumbersMixin, forms.ModelForm):
         self.fields["factor"].queryset = HarmfulFactor.objects.filter(is_active=True)
 
 
-class BaseResultFormSet(forms.BaseInlineFormSet):
+class BaseResultFormSet(NormalisedTextMixin, forms.BaseInlineFormSet):
     def clean(self) -> None:
         super().clean()
         kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]

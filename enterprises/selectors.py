@@ -109,10 +109,11 @@ def enterprise_registry(*, user: User, filters: RegistryFilters) -> QuerySet[Ent
 def parse_registry_filters(params: Mapping[str, str]) -> RegistryFilters:
     def as_int(name: str) -> int | None:
         value = params.get(name, "")
-        return int(value) if value.isdigit() else None
+        return int(value) if value.isdecimal() else None
 
     return RegistryFilters(
-        q=params.get("q", "").strip()[:100],
+        # PostgreSQL refuses NUL in a query: a search never needs it.
+        q=params.get("q", "").replace("\x00", "").strip()[:100],
         village=as_int("village"),
         section=params.get("section", "")[:1].upper(),
         ownership=as_int("ownership"),

@@ -8,11 +8,17 @@ from django import forms
 from django.conf import settings
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from atvsld_portal.files import validate_private_file
-from atvsld_portal.forms import LocalizedNumbersMixin
+from atvsld_portal.forms import (
+    LocalizedNumbersMixin,
+    NormalisedTextMixin,
+    PortalForm,
+    PortalModelForm,
+)
 from atvsld_portal.models import AdministrativeUnit, Filing, User, Village
 from enterprises.access import can_manage_registry
 from enterprises.models import Enterprise
@@ -21,6 +27,7 @@ from incidents.services import victim_rule_errors
 
 ACCEPTED_SCANS = ".pdf,.jpg,.jpeg,.png"
 PERSONAL_ID_RE = re.compile(r"^\d{12}$")
+FIRST_BIRTH_YEAR = 1900
 DATETIME_WIDGET = forms.DateTimeInput(
     format="%d/%m/%Y %H:%M", attrs={"placeholder": "dd/mm/yyyy hh:mm", "inputmode": "numeric"}
 )
@@ -39,7 +46,7 @@ def enterprises_for_filing(user: User) -> QuerySet[Enterprise]:
 # ------------------------------------------------------------------------------
 # Accident
 # ------------------------------------------------------------------------------
-class AccidentForm(LocalizedNumbersMixin, forms.ModelForm):
+class AccidentForm(LocalizedNumbersMixin, PortalModelForm):
     """What happened. The commune of the accident follows the enterprise (employed sector) or the
     official's commune (informal sector); it is set on the instance in ``clean``."""
 
@@ -134,7 +141,7 @@ class AccidentForm(LocalizedNumbersMixin, forms.ModelForm):
 # ------------------------------------------------------------------------------
 # Victims
 # ------------------------------------------------------------------------------
-class VictimForm(LocalizedNumbersMixin, forms.ModelForm):
+class VictimForm(LocalizedNumbersMixin, PortalModelForm):
     unlocalized_fields = ("birth_year",)
 
     class Meta:
@@ -172,7 +179,20 @@ class VictimForm(LocalizedNumbersMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["occupation"].queryset = Occupation.objects.filter(is_active=True)
         self.fields["injury_codes"].queryset = InjuryCode.objects.filter(is_active=True)
-        self.fields["birth_year"].min_value = 1900
+
+    def clean_birth_year(self) -> int | None:
+        year = self.cleaned_data.get("birth_year")
+        if year is not None and year > timezone.localdate().year:
+            raise forms.ValidationError(
+                _("The year of birth cannot be in the future."), code="future"
+            )
+        if year is not None and year < FIRST_BIRTH_YEAR:
+            raise forms.ValidationError(
+                _("Type the year of birth in four digits, from %(first)d on."),
+                code="too_early",
+                params={"first": FIRST_BIRTH_YEAR},
+            )
+        return year
 
     def clean_personal_id(self) -> str:
         personal_id = re.sub(r"\s+", "", self.cleaned_data.get("personal_id") or "")
@@ -194,7 +214,7 @@ class VictimForm(LocalizedNumbersMixin, forms.ModelForm):
         return cleaned
 
 
-class BaseVictimFormSet(BaseInlineFormSet):
+class BaseVictimFormSet(NormalisedTextMixin, BaseInlineFormSet):
     default_error_messages = {
         "too_many_forms": ngettext_lazy(
             "A declaration can list at most %(num)d victim.",
@@ -212,6 +232,8 @@ VictimFormSet = inlineformset_factory(
     extra=1,
     can_delete=True,
     max_num=settings.ACCIDENT_MAX_VICTIMS,
+    # Never build more forms than a declaration may hold, whatever TOTAL_FORMS says.
+    absolute_max=settings.ACCIDENT_MAX_VICTIMS,
     validate_max=True,
     min_num=0,
 )
@@ -220,7 +242,7 @@ VictimFormSet = inlineformset_factory(
 # ------------------------------------------------------------------------------
 # Declarations entered by the commune
 # ------------------------------------------------------------------------------
-class PaperEntryForm(forms.Form):
+class PaperEntryForm(PortalForm):
     """For officials typing in a declaration that arrived on paper, by phone or email."""
 
     channel = forms.ChoiceField(

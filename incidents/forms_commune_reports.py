@@ -7,12 +7,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from atvsld_portal.forms import DATE_WIDGET
+from atvsld_portal.forms import DATE_WIDGET, PortalForm, PortalModelForm
 from incidents.models import CommuneAccidentReport
 from incidents.services import reports
 
 
-class CommuneReportForm(forms.ModelForm):
+class CommuneReportForm(PortalModelForm):
     class Meta:
         model = CommuneAccidentReport
         fields = [
@@ -38,7 +38,7 @@ class CommuneReportForm(forms.ModelForm):
         )
 
 
-class MarkSentForm(forms.Form):
+class MarkSentForm(PortalForm):
     sent_on = forms.DateField(label=_("Sent on"), widget=DATE_WIDGET)
     sent_via = forms.ChoiceField(label=_("Sent by"), choices=CommuneAccidentReport.SentVia.choices)
     document_number = forms.CharField(

@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from atvsld_portal.forms import PortalForm
 from incidents.forms import DATETIME_WIDGET
 from incidents.models import Victim
 from incidents.services import SNAPSHOT_DATETIME
@@ -17,7 +18,7 @@ from incidents.services import SNAPSHOT_DATETIME
 VICTIM_FIELDS = ("severity", "days_off", "treatment_place")
 
 
-class CorrectionStartForm(forms.Form):
+class CorrectionStartForm(PortalForm):
     reason = forms.CharField(
         label=_("Reason for the correction"),
         max_length=2000,
@@ -25,7 +26,7 @@ class CorrectionStartForm(forms.Form):
     )
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(PortalForm):
     occurred_at = forms.DateTimeField(
         label=_("Date and time"), input_formats=[SNAPSHOT_DATETIME], widget=DATETIME_WIDGET
     )

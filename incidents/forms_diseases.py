@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from atvsld_portal.files import validate_private_upload
-from atvsld_portal.forms import DATE_WIDGET, LocalizedNumbersMixin
+from atvsld_portal.forms import DATE_WIDGET, LocalizedNumbersMixin, PortalModelForm
 from enterprises.models import Enterprise, HarmfulFactor, MonitoringRecord
 from incidents.models import DiseaseCase, DiseaseExam, OccupationalDisease
 
@@ -84,7 +84,7 @@ class EnterpriseChoiceField(forms.ModelChoiceField):
 # ------------------------------------------------------------------------------
 # Detection-exam rounds
 # ------------------------------------------------------------------------------
-class DiseaseExamForm(LocalizedNumbersMixin, forms.ModelForm):
+class DiseaseExamForm(LocalizedNumbersMixin, PortalModelForm):
     """One round. ``enterprises`` (a scoped queryset) adds an employer select, for a round
     started without a given enterprise."""
 
@@ -139,7 +139,7 @@ class DiseaseExamForm(LocalizedNumbersMixin, forms.ModelForm):
 # ------------------------------------------------------------------------------
 # Case records
 # ------------------------------------------------------------------------------
-class DiseaseCaseForm(LocalizedNumbersMixin, forms.ModelForm):
+class DiseaseCaseForm(LocalizedNumbersMixin, PortalModelForm):
     """One worker's record. The employer is fixed (``enterprise``, None for a worker without a
     labour contract) or chosen from ``enterprises`` (a scoped queryset; optional for officials,
     who also record informal workers)."""

@@ -7,11 +7,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from atvsld_portal.forms import PortalForm, PortalModelForm
 from incidents.forms import DATETIME_WIDGET
 from incidents.models import IncidentRecord, QuickReportMethod
 
 
-class IncidentRecordForm(forms.ModelForm):
+class IncidentRecordForm(PortalModelForm):
     class Meta:
         model = IncidentRecord
         fields = [
@@ -37,7 +38,7 @@ class IncidentRecordForm(forms.ModelForm):
         return value
 
 
-class QuickReportSentForm(forms.Form):
+class QuickReportSentForm(PortalForm):
     """When, how and to whom the commune sent its quick report (stored on the accident by
     ``incidents.services.quick_report_record``)."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from atvsld_portal.forms import DATE_WIDGET, LocalizedNumbersMixin
+from atvsld_portal.forms import DATE_WIDGET, LocalizedNumbersMixin, PortalForm, PortalModelForm
 from incidents.models import PeriodicAccidentReport, StatisticsPart
 
 HEADER_FIELDS = ["report_date", "recipient", "workers_total", "workers_women", "payroll_million"]
@@ -24,12 +24,12 @@ DAMAGE_FIELDS = [
 ]
 
 
-class ReportStartForm(forms.Form):
+class ReportStartForm(PortalForm):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     part = forms.ChoiceField(label=_("Reporting period"), choices=StatisticsPart.choices)
 
 
-class PeriodicReportForm(LocalizedNumbersMixin, forms.ModelForm):
+class PeriodicReportForm(LocalizedNumbersMixin, PortalModelForm):
     """Header figures and Table II. ``with_report_date`` is for the commune typing in a paper
     report; a report filed online is dated the day it is submitted."""
 

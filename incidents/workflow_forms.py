@@ -6,12 +6,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from atvsld_portal.forms import PortalForm
 from incidents.models import InvestigationLevel, QuickReportMethod
 
 NOTE_WIDGET = forms.Textarea(attrs={"rows": 2})
 
 
-class StartInvestigationForm(forms.Form):
+class StartInvestigationForm(PortalForm):
     level = forms.ChoiceField(label=_("Investigated by"), choices=InvestigationLevel.choices)
     needs_technical_examination = forms.BooleanField(
         label=_("Technical or forensic examination needed (death: 60 days)"), required=False
@@ -19,7 +20,7 @@ class StartInvestigationForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, widget=NOTE_WIDGET)
 
 
-class QuickReportForm(forms.Form):
+class QuickReportForm(PortalForm):
     sent_at = forms.DateTimeField(
         label=_("Sent at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
@@ -32,14 +33,14 @@ class QuickReportForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, widget=NOTE_WIDGET)
 
 
-class CloseForm(forms.Form):
+class CloseForm(PortalForm):
     record_published_on = forms.DateField(
         label=_("Record published on"), widget=forms.DateInput(attrs={"type": "date"})
     )
     note = forms.CharField(label=_("Note"), required=False, widget=NOTE_WIDGET)
 
 
-class NotOccupationalForm(forms.Form):
+class NotOccupationalForm(PortalForm):
     reason = forms.CharField(
         label=_("Why it is not an occupational accident"), widget=forms.Textarea({"rows": 3})
     )
@@ -48,7 +49,7 @@ class NotOccupationalForm(forms.Form):
         return self.cleaned_data["reason"].strip()
 
 
-class TransferForm(forms.Form):
+class TransferForm(PortalForm):
     note = forms.CharField(
         label=_("Signs of a crime and documents handed over"), widget=forms.Textarea({"rows": 3})
     )
@@ -57,7 +58,7 @@ class TransferForm(forms.Form):
         return self.cleaned_data["note"].strip()
 
 
-class ExtendForm(forms.Form):
+class ExtendForm(PortalForm):
     days = forms.IntegerField(label=_("Extension (days)"), min_value=1, max_value=60)
     note = forms.CharField(label=_("Note"), required=False, widget=NOTE_WIDGET)
 

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from atvsld_portal.forms import DATE_WIDGET, LocalizedNumbersMixin
+from atvsld_portal.forms import DATE_WIDGET, LocalizedNumbersMixin, PortalForm, PortalModelForm
 from atvsld_portal.models import ResponsibleUnit
 from plans.models import ActivityReport, Assignment, Plan, PlanBudget, Task
 
@@ -27,7 +27,7 @@ def kinds_by_output() -> dict[str, list[str]]:
     return kinds
 
 
-class ActivityReportForm(LocalizedNumbersMixin, forms.ModelForm):
+class ActivityReportForm(LocalizedNumbersMixin, PortalModelForm):
     """What a unit did. Every output field is rendered; its wrapper lists the kinds it belongs
     to (``data-output-kinds``) so static/js/activity_report_form.js can hide the others. Without
     JavaScript all fields show and the service ignores those that do not fit the kind."""
@@ -112,7 +112,7 @@ class ActivityReportForm(LocalizedNumbersMixin, forms.ModelForm):
         return cleaned
 
 
-class ReviewReturnForm(forms.Form):
+class ReviewReturnForm(PortalForm):
     """Why a report goes back to the unit."""
 
     comment = forms.CharField(
@@ -125,7 +125,7 @@ class ReviewReturnForm(forms.Form):
 # ------------------------------------------------------------------------------
 # Plan editing (officials)
 # ------------------------------------------------------------------------------
-class PlanForm(forms.ModelForm):
+class PlanForm(PortalModelForm):
     class Meta:
         model = Plan
         fields = [
@@ -155,13 +155,13 @@ class PlanForm(forms.ModelForm):
         }
 
 
-class PlanCopyForm(forms.Form):
+class PlanCopyForm(PortalForm):
     start_year = forms.IntegerField(
         label=_("Start year of the new plan"), min_value=2000, max_value=2100
     )
 
 
-class TaskForm(forms.ModelForm):
+class TaskForm(PortalModelForm):
     class Meta:
         model = Task
         fields = ["group", "number", "text"]
@@ -172,7 +172,7 @@ class TaskForm(forms.ModelForm):
         self.fields["group"].queryset = plan.task_groups.order_by("number")
 
 
-class AssignmentForm(forms.ModelForm):
+class AssignmentForm(PortalModelForm):
     class Meta:
         model = Assignment
         fields = ["unit", "role", "cadence", "month", "due_on", "note"]
@@ -201,7 +201,7 @@ class AssignmentForm(forms.ModelForm):
         return cleaned
 
 
-class BudgetLineForm(LocalizedNumbersMixin, forms.ModelForm):
+class BudgetLineForm(LocalizedNumbersMixin, PortalModelForm):
     class Meta:
         model = PlanBudget
         fields = ["year", "purpose", "source", "allocated", "spent"]

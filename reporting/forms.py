@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from atvsld_portal.files import validate_private_upload
-from atvsld_portal.forms import DATE_WIDGET, LocalizedNumbersMixin
+from atvsld_portal.forms import DATE_WIDGET, LocalizedNumbersMixin, PortalModelForm
 from reporting.models import HistoricalAggregate
 
 ACCEPTED_FILES = ".pdf,.jpg,.jpeg,.png,.xlsx,.docx"
@@ -35,7 +35,7 @@ HISTORICAL_FIELDS = [
 ]
 
 
-class HistoricalAggregateForm(LocalizedNumbersMixin, forms.ModelForm):
+class HistoricalAggregateForm(LocalizedNumbersMixin, PortalModelForm):
     """A commune's figures of one year and sector. Each inconsistency is reported next to the
     field to correct; the service checks that the year and sector are not entered twice."""
 

@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from atvsld_portal.forms import DATE_WIDGET
+from atvsld_portal.forms import DATE_WIDGET, PortalForm, PortalModelForm
 from reporting.models import CommuneDocumentSettings, QuarterlyReport
 
 FIRST_YEAR = 2020
@@ -23,7 +23,7 @@ TEXTAREA = {"rows": 5}
 NUMBER_PATTERN = re.compile(r"^\s*(\d{1,5})\s*(?:/.*)?$")
 
 
-class ReportCreateForm(forms.Form):
+class ReportCreateForm(PortalForm):
     """Which report to draft: its kind and period."""
 
     variant = forms.ChoiceField(label=_("Kind of report"), choices=QuarterlyReport.Variant.choices)
@@ -67,7 +67,7 @@ class ReportCreateForm(forms.Form):
         return cleaned
 
 
-class ReportEditForm(forms.ModelForm):
+class ReportEditForm(PortalModelForm):
     """The parts of the report the official writes, and its document fields; never the figures."""
 
     class Meta:
@@ -97,7 +97,7 @@ class ReportEditForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class IssueForm(forms.Form):
+class IssueForm(PortalForm):
     """The number the office gave the signed report, and the signing date."""
 
     number = forms.CharField(
@@ -122,7 +122,7 @@ class IssueForm(forms.Form):
         return int(match.group(1))
 
 
-class DocumentSettingsForm(forms.ModelForm):
+class DocumentSettingsForm(PortalModelForm):
     """How the commune's reports are signed and addressed."""
 
     class Meta:

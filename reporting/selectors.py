@@ -103,7 +103,7 @@ def dashboard_commune_for_user(*, user: User, commune_id: str | None) -> Adminis
     """
     communes = commune_list_for_user(user=user)
     if commune_id:
-        if not str(commune_id).isdigit():
+        if not str(commune_id).isdecimal():
             raise Http404
         commune = communes.filter(pk=int(commune_id)).first()
         if commune is None:

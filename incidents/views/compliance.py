@@ -79,7 +79,7 @@ def _choose_commune(
     """The user's own commune, or the one a province viewer picked (404 outside the scope)."""
     choice = request.GET.get("commune", "")
     if choice:
-        commune = communes.filter(pk=choice).first() if choice.isdigit() else None
+        commune = communes.filter(pk=choice).first() if choice.isdecimal() else None
         if commune is None:
             raise Http404
         return commune

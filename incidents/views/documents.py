@@ -190,7 +190,7 @@ def _register_scope(request: HttpRequest) -> tuple[AdministrativeUnit, int]:
     commune = user.commune
     wanted = request.GET.get("commune", "")
     if wanted:
-        commune = communes.filter(pk=wanted).first() if wanted.isdigit() else None
+        commune = communes.filter(pk=wanted).first() if wanted.isdecimal() else None
     elif commune is None:
         commune = communes.order_by("name").first()
     if commune is None or not communes.filter(pk=commune.pk).exists():

@@ -36,9 +36,8 @@ from plans.status import Status
 def _period_from_query(request: HttpRequest) -> tuple[int, int]:
     today = timezone.localdate()
     year_param, quarter_param = request.GET.get("year", ""), request.GET.get("quarter", "")
-    year = (
-        int(year_param) if year_param.isdigit() and 2000 <= int(year_param) <= 2100 else today.year
-    )
+    valid_year = year_param.isdecimal() and 2000 <= int(year_param) <= 2100
+    year = int(year_param) if valid_year else today.year
     quarter = int(quarter_param) if quarter_param in {"1", "2", "3", "4"} else quarter_of(today)
     return year, quarter
 
@@ -58,6 +57,8 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def plan_current(request: HttpRequest) -> HttpResponse:
     """The menu's "Plan": the commune's plan in force, or the list when there is none."""
+    if not (request.user.is_superuser or request.user.role in PLAN_READERS):
+        raise PermissionDenied
     plan = current_plan_for_user(user=request.user)
     if plan is None:
         return redirect("plans:list")

@@ -85,7 +85,7 @@ def period_from_query(request: HttpRequest, today: date) -> tuple[int, int]:
     quarter-to-date; default the current quarter this year, the full year for past years)."""
     year_param = request.GET.get("year", "")
     year = today.year
-    if year_param.isdigit() and FIRST_YEAR <= int(year_param) <= today.year:
+    if year_param.isdecimal() and FIRST_YEAR <= int(year_param) <= today.year:
         year = int(year_param)
     quarter_param = request.GET.get("quarter", "")
     if quarter_param in {"0", "1", "2", "3", "4"}:
@@ -439,7 +439,7 @@ def recompute(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     today = timezone.localdate()
     year_param = request.POST.get("year", "")
-    if not (year_param.isdigit() and FIRST_YEAR <= int(year_param) <= today.year):
+    if not (year_param.isdecimal() and FIRST_YEAR <= int(year_param) <= today.year):
         messages.error(
             request,
             _("Choose a year between %(first)s and %(last)s.")

@@ -44,7 +44,7 @@ def _get_aggregate(request: HttpRequest, public_id: UUID) -> tuple[HistoricalAgg
 
 def _year_param(request: HttpRequest) -> int | None:
     value = request.GET.get("year", "")
-    return int(value) if value.isdigit() and len(value) == 4 else None
+    return int(value) if value.isdecimal() and len(value) == 4 else None
 
 
 @login_required

@@ -68,14 +68,14 @@ def _scope(request: HttpRequest) -> Scope:
 
 def _year(request: HttpRequest, default: int) -> int:
     value = request.GET.get("year", "")
-    if value.isdigit() and 2000 <= int(value) <= 2100:
+    if value.isdecimal() and 2000 <= int(value) <= 2100:
         return int(value)
     return default
 
 
 def _quarter(request: HttpRequest) -> int:
     value = request.GET.get("quarter", "")
-    return int(value) if value.isdigit() and int(value) in QUARTERS else 0
+    return int(value) if value.isdecimal() and int(value) in QUARTERS else 0
 
 
 def _period(request: HttpRequest) -> tuple[int, str]:
