@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from atvsld_portal.models import (
@@ -13,6 +17,9 @@ from atvsld_portal.models import (
     Village,
     WorkerHeartbeat,
 )
+from atvsld_portal.privacy import personal_data_view_csv, personal_data_view_export_list
+
+EXPORT_DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
 @admin.register(User)
@@ -72,11 +79,61 @@ class OutboxAdmin(admin.ModelAdmin):
     ]
 
 
+class ViewLogRangeForm(forms.Form):
+    """The date range of a view-log export; either end may be left open."""
+
+    start = forms.DateField(label=_("From"), required=False, input_formats=EXPORT_DATE_FORMATS)
+    end = forms.DateField(label=_("To"), required=False, input_formats=EXPORT_DATE_FORMATS)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return cleaned
+
+
 @admin.register(PersonalDataView)
 class PersonalDataViewAdmin(admin.ModelAdmin):
+    """The personal-data view log, read-only, exportable as CSV by superusers (the data
+    controller's copy): selected entries through the action, or a date range through the
+    export URL (``?start=YYYY-MM-DD&end=YYYY-MM-DD``)."""
+
     list_display = ["viewed_at", "user", "content_type", "object_id", "purpose"]
     list_filter = ["content_type"]
     list_select_related = ["user", "content_type"]
+    date_hierarchy = "viewed_at"
+    actions = ["export_csv"]
+    change_list_template = "admin/atvsld_portal/personaldataview/change_list.html"
+
+    def get_urls(self) -> list:
+        export = path(
+            "export.csv",
+            self.admin_site.admin_view(self.export_view),
+            name="atvsld_portal_personaldataview_export",
+        )
+        return [export, *super().get_urls()]
+
+    def has_export_permission(self, request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    @admin.action(description=_("Export the selected entries (CSV)"), permissions=["export"])
+    def export_csv(self, request, queryset) -> HttpResponse:
+        entries = personal_data_view_export_list(queryset=queryset)
+        return personal_data_view_csv(entries, filename="nhat-ky-xem-du-lieu-ca-nhan.csv")
+
+    def export_view(self, request) -> HttpResponse:
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        form = ViewLogRangeForm(request.GET)
+        if not form.is_valid():
+            messages = [str(m) for errors in form.errors.values() for m in errors]
+            return HttpResponseBadRequest(" ".join(messages), content_type="text/plain")
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        entries = personal_data_view_export_list(start=start, end=end)
+        span = "-".join(f"{day:%Y%m%d}" for day in (start, end) if day)
+        filename = f"nhat-ky-xem-du-lieu-ca-nhan{'-' + span if span else ''}.csv"
+        return personal_data_view_csv(entries, filename=filename)
 
     def has_add_permission(self, request) -> bool:
         return False

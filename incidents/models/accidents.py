@@ -225,6 +225,11 @@ class Accident(TimeStampedModel):
     extension_days = models.PositiveSmallIntegerField(_("extension (days)"), default=0)
     record_published_on = models.DateField(_("record published (posted) on"), null=True, blank=True)
     status_note = models.TextField(_("note on the last step"), blank=True)
+    # Set once the victims' personal fields are pseudonymised at the end of the retention period
+    # (incidents.services.retention); the figures stay as they were.
+    pseudonymised_at = models.DateTimeField(
+        _("personal data pseudonymised at"), null=True, blank=True, editable=False
+    )
 
     objects = AccidentQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -247,6 +252,12 @@ class Accident(TimeStampedModel):
             # Used by the commune inbox (incidents.selectors.accident_inbox).
             models.Index(
                 fields=["commune", "status", "occurred_at"], name="incidents_accident_inbox"
+            ),
+            # Used by the retention job (incidents.services.retention).
+            models.Index(
+                fields=["occurred_at"],
+                condition=Q(pseudonymised_at__isnull=True),
+                name="incidents_accident_retain",
             ),
         ]
 

@@ -216,6 +216,11 @@ class DiseaseCase(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # Set once the worker's personal fields are pseudonymised at the end of the retention period
+    # (incidents.services.retention); the date of birth then keeps its year only (1 January).
+    pseudonymised_at = models.DateTimeField(
+        _("personal data pseudonymised at"), null=True, blank=True, editable=False
+    )
 
     history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[exposure_factors])
 
@@ -239,6 +244,12 @@ class DiseaseCase(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["commune", "exam_date"], name="incidents_diseasecase_commune"),
+            # Used by the retention job (incidents.services.retention).
+            models.Index(
+                fields=["exam_date"],
+                condition=Q(pseudonymised_at__isnull=True),
+                name="incidents_diseasecase_retain",
+            ),
         ]
 
     def __str__(self) -> str:
