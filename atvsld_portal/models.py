@@ -684,3 +684,32 @@ class FilingScan(models.Model):
 
     def __str__(self) -> str:
         return f"v{self.version} {self.original_name}"
+
+
+class SubmissionToken(models.Model):
+    """A create form that has been processed once: its one-time token and what it created.
+
+    A repeat of the same form (a double click, back and resubmit) finds this row and is sent to
+    the first result instead of creating a second record (``atvsld_portal.submissions``).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    key = models.UUIDField()
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True)
+    object_id = models.PositiveBigIntegerField(null=True)
+    result = GenericForeignKey("content_type", "object_id")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+        ordering = ["-created_at"]
+        constraints = [
+            # Two racing POSTs of one form meet here: the second waits for the first to commit.
+            models.UniqueConstraint(
+                fields=["user", "key"], name="atvsld_portal_submissiontoken_one_per_form"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.key)

@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from atvsld_portal.exceptions import ApplicationError
@@ -157,6 +158,7 @@ def report_generate(*, report_id: int) -> bool:
         charts = quarterly.build_charts(report, data)
         _progress(report_id, 70, _("Laying out the pages"))
         pdf = quarterly.render_report_pdf(report, data, charts=charts)
+        return _store_generated(report_id, data, pdf)
     except Exception as exc:
         logger.exception("Generation of report %s failed", report_id)
         QuarterlyReport.objects.filter(pk=report_id, status=Status.GENERATING).update(
@@ -166,17 +168,46 @@ def report_generate(*, report_id: int) -> bool:
             updated_at=timezone.now(),
         )
         return False
-    with transaction.atomic():
-        report = QuarterlyReport.objects.select_for_update().get(pk=report_id)
-        if report.status != Status.GENERATING:
-            return False
-        report.data = data
-        _replace_pdf(report, pdf)
-        report.status = Status.READY
-        report.progress = 100
-        report.progress_step = _("Ready")
-        report.generated_at = timezone.now()
-        report.save()
+
+
+def _generated_pdf_name(report: QuarterlyReport) -> str:
+    """One name per generation request, the same for every attempt of it, and unguessable
+    (keyed with the secret key). A job redelivered after its worker was killed between writing
+    the file and committing overwrites that file instead of leaving an orphan next to it."""
+    requested = report.generation_requested_at or report.created_at
+    digest = salted_hmac(
+        "reporting.report_generate", f"{report.pk}:{requested.isoformat()}", algorithm="sha256"
+    ).hexdigest()[:32]
+    return f"quarterly-reports/{digest}.pdf"
+
+
+def _store_generated(report_id: int, data: dict, pdf: bytes) -> bool:
+    """Keep the PDF and mark the report ready, once; the file goes if the change does not commit."""
+    storage = QuarterlyReport._meta.get_field("pdf").storage
+    stored = ""
+    try:
+        with transaction.atomic():
+            report = QuarterlyReport.objects.select_for_update().get(pk=report_id)
+            if report.status != Status.GENERATING:
+                return False  # done by an earlier delivery of the same job
+            name = _generated_pdf_name(report)
+            if storage.exists(name):
+                storage.delete(name)  # written by an attempt that died before committing
+            stored = storage.save(name, ContentFile(pdf))
+            previous = report.pdf.name
+            if previous and previous != stored:
+                transaction.on_commit(lambda: storage.delete(previous))
+            report.pdf.name = stored
+            report.data = data
+            report.status = Status.READY
+            report.progress = 100
+            report.progress_step = _("Ready")
+            report.generated_at = timezone.now()
+            report.save()
+    except Exception:
+        if stored:
+            storage.delete(stored)
+        raise
     return True
 
 

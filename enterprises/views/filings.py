@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from uuid import UUID
 
 from django.contrib import messages
@@ -20,10 +21,18 @@ from atvsld_portal.history import history_rows
 from atvsld_portal.models import Filing
 from atvsld_portal.selectors import filing_events_for, filing_scans_for
 from atvsld_portal.services import filing_scan_add
+from atvsld_portal.submissions import (
+    filing_submit_repeat,
+    is_submitted_meanwhile,
+    redirect_to_first,
+    submission_repeat,
+    submit_once,
+)
 from enterprises import documents, services
 from enterprises.access import (
     can_decide_filings,
     can_edit_filing,
+    can_list_filings,
     can_manage_registry,
     can_upload_scan,
     is_member,
@@ -80,11 +89,16 @@ def _decide(
 def _submit(
     request: HttpRequest, filing: Filing, action: Callable[..., Filing], **kwargs
 ) -> HttpResponse:
+    may_file = can_manage_registry(request.user) or is_member(request.user, filing.enterprise)
+    if filing.status == Filing.Status.SUBMITTED and may_file:
+        return filing_submit_repeat(request, filing)  # a second click, or back and resubmit
     if not can_edit_filing(request.user, filing, filing.enterprise):
         raise PermissionDenied
     try:
         action(by=request.user, **kwargs)
     except ValidationError as exc:
+        if is_submitted_meanwhile(exc, filing):
+            return filing_submit_repeat(request, filing)
         for message in exc.messages:
             messages.error(request, message)
     else:
@@ -102,8 +116,10 @@ def _submit(
 @require_GET
 def annual_report_list(request: HttpRequest) -> HttpResponse:
     """The commune's view of a year's reports: who filed, who has not, what waits for a decision."""
+    if not can_list_filings(request.user):
+        raise PermissionDenied
     year_param = request.GET.get("year", "")
-    year = int(year_param) if year_param.isdigit() else timezone.localdate().year
+    year = int(year_param) if year_param.isdecimal() else timezone.localdate().year
     status = request.GET.get("status", "")
     reports = (
         annual_report_list_for_user(user=request.user)
@@ -131,7 +147,7 @@ def annual_report_start(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if not (can_manage_registry(request.user) or is_member(request.user, enterprise)):
         raise PermissionDenied
     year_param = request.POST.get("year", "")
-    year = int(year_param) if year_param.isdigit() else timezone.localdate().year
+    year = int(year_param) if year_param.isdecimal() else timezone.localdate().year
     try:
         report = services.annual_report_get_or_create_draft(
             enterprise=enterprise, year=year, by=request.user
@@ -330,6 +346,8 @@ def _get_record_for_user(request: HttpRequest, public_id: UUID) -> tuple[Monitor
 
 
 def _monitoring_form_page(request: HttpRequest, record: MonitoringRecord) -> HttpResponse:
+    if (first := submission_repeat(request)) is not None:
+        return redirect_to_first(request, first)  # the same new record sent again
     entering_for_enterprise = can_manage_registry(request.user)
     data = request.POST if request.method == "POST" else None
     files = request.FILES if request.method == "POST" else None
@@ -345,13 +363,20 @@ def _monitoring_form_page(request: HttpRequest, record: MonitoringRecord) -> Htt
         and (channel_form is None or channel_form.is_valid())
     ):
         channel = channel_form.cleaned_data["channel"] if channel_form else None
+        save = partial(
+            services.monitoring_record_save,
+            record=form.instance,
+            results_formset=formset,
+            by=request.user,
+            channel=channel,
+        )
         try:
-            record = services.monitoring_record_save(
-                record=form.instance, results_formset=formset, by=request.user, channel=channel
-            )
+            record, created = submit_once(request, save)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
+            if not created:
+                return redirect_to_first(request, record)
             messages.success(
                 request,
                 _(

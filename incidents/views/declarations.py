@@ -3,6 +3,7 @@ paper, by phone or email; both resume a draft, submit it and download the receip
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import PurePath
 from uuid import UUID
 
@@ -23,6 +24,7 @@ from atvsld_portal.files import private_file_response
 from atvsld_portal.models import Filing, User
 from atvsld_portal.pdf import render_pdf
 from atvsld_portal.privacy import record_personal_data_view
+from atvsld_portal.submissions import redirect_to_first, submission_repeat, submit_once
 from enterprises.access import can_manage_registry, is_member
 from incidents import documents, services, workflow
 from incidents.forms import AccidentForm, PaperEntryForm, VictimFormSet, enterprises_for_filing
@@ -48,13 +50,16 @@ def _is_commune_official_of(user: User, accident: Accident) -> bool:
     return can_manage_registry(user) and user.administrative_unit_id in _communes_of(accident)
 
 
-def _can_edit(user: User, accident: Accident) -> bool:
-    """A draft is edited by the declaring enterprise's members or the commune's officials."""
-    if not accident.is_draft:
-        return False
+def _may_file(user: User, accident: Accident) -> bool:
+    """The declaring enterprise's members and the commune's officials file the declaration."""
     if _is_commune_official_of(user, accident):
         return True
     return accident.enterprise is not None and is_member(user, accident.enterprise)
+
+
+def _can_edit(user: User, accident: Accident) -> bool:
+    """A draft is edited by those who file it."""
+    return accident.is_draft and _may_file(user, accident)
 
 
 def _can_see_personal_ids(user: User, accident: Accident) -> bool:
@@ -99,6 +104,8 @@ def accident_list(request: HttpRequest) -> HttpResponse:
 # ------------------------------------------------------------------------------
 def _form_page(request: HttpRequest, accident: Accident) -> HttpResponse:
     user = request.user
+    if (first := submission_repeat(request)) is not None:
+        return redirect_to_first(request, first)  # the same new declaration sent again
     entering_for_declarant = can_manage_registry(user)
     data = request.POST if request.method == "POST" else None
     form = AccidentForm(data, instance=accident, user=user)
@@ -122,13 +129,16 @@ def _form_page(request: HttpRequest, accident: Accident) -> HttpResponse:
         if channel_form is not None:
             accident.channel = channel_form.cleaned_data["channel"]
             accident.entered_by = user
+        save = partial(
+            services.accident_save_draft, accident=accident, victims_formset=formset, by=user
+        )
         try:
-            accident = services.accident_save_draft(
-                accident=accident, victims_formset=formset, by=user
-            )
+            accident, created = submit_once(request, save)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
+            if not created:
+                return redirect_to_first(request, accident)
             if ADD_VICTIM in request.POST:
                 messages.success(request, _("The draft has been saved. Add the next victim."))
                 return redirect("incidents:edit", public_id=accident.public_id)
@@ -169,10 +179,22 @@ def accident_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
 # ------------------------------------------------------------------------------
 # Submit
 # ------------------------------------------------------------------------------
+def _already_submitted(request: HttpRequest, accident: Accident) -> HttpResponse:
+    """A repeated submit lands on the declaration and its receipt, not on an error."""
+    messages.info(
+        request,
+        _("This declaration had already been submitted. Receipt number: %(number)s.")
+        % {"number": accident.receipt_number},
+    )
+    return redirect(accident)
+
+
 @login_required
 @require_POST
 def accident_submit_view(request: HttpRequest, public_id: UUID) -> HttpResponse:
     accident, can_edit = _get_accident_for_user(request, public_id)
+    if not accident.is_draft and _may_file(request.user, accident):
+        return _already_submitted(request, accident)  # a second click, or back and resubmit
     if not can_edit:
         raise PermissionDenied
     channel, scan = accident.channel, None
@@ -187,6 +209,9 @@ def accident_submit_view(request: HttpRequest, public_id: UUID) -> HttpResponse:
     try:
         services.accident_submit(accident=accident, by=request.user, channel=channel, scan=scan)
     except ValidationError as exc:
+        if getattr(exc, "code", None) == "stale_status":  # a parallel click submitted it first
+            accident.refresh_from_db()
+            return _already_submitted(request, accident)
         for message in exc.messages:
             messages.error(request, message)
         return redirect(accident)

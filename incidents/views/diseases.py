@@ -4,6 +4,7 @@ commune approves like any filing), and the workers' case records with their pers
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import PurePath
 from uuid import UUID
 
@@ -22,6 +23,13 @@ from atvsld_portal.history import history_rows
 from atvsld_portal.models import Filing, User
 from atvsld_portal.privacy import record_personal_data_view
 from atvsld_portal.selectors import filing_events_for
+from atvsld_portal.submissions import (
+    filing_submit_repeat,
+    is_submitted_meanwhile,
+    redirect_to_first,
+    submission_repeat,
+    submit_once,
+)
 from enterprises.access import can_decide_filings, can_edit_filing, can_manage_registry, is_member
 from enterprises.forms import ApproveForm, ChannelForm, ReasonForm
 from enterprises.models import Enterprise
@@ -81,7 +89,7 @@ def _enterprise_from_query(request: HttpRequest) -> Enterprise | None:
 
 def _year_param(request: HttpRequest, *, default: int | None) -> int | None:
     value = request.GET.get("year", "")
-    return int(value) if value.isdigit() and len(value) == 4 else default
+    return int(value) if value.isdecimal() and len(value) == 4 else default
 
 
 def _recent_years() -> list[int]:
@@ -137,6 +145,8 @@ def exam_list(request: HttpRequest) -> HttpResponse:
 
 
 def _exam_form_page(request: HttpRequest, exam: DiseaseExam, *, enterprises=None) -> HttpResponse:
+    if (first := submission_repeat(request)) is not None:
+        return redirect_to_first(request, first)  # the same new round sent again
     entering_for_enterprise = can_manage_registry(request.user)
     data = request.POST if request.method == "POST" else None
     files = request.FILES if request.method == "POST" else None
@@ -154,17 +164,21 @@ def _exam_form_page(request: HttpRequest, exam: DiseaseExam, *, enterprises=None
     ):
         if not _may_file_for(request.user, form.instance.enterprise):
             raise PermissionDenied
+        save = partial(
+            services.disease_exam_save,
+            exam=form.instance,
+            by=request.user,
+            data=form.service_data(),
+            diseases=form.cleaned_data["diseases_screened"],
+            channel=channel_form.cleaned_data["channel"] if channel_form else None,
+        )
         try:
-            exam = services.disease_exam_save(
-                exam=form.instance,
-                by=request.user,
-                data=form.service_data(),
-                diseases=form.cleaned_data["diseases_screened"],
-                channel=channel_form.cleaned_data["channel"] if channel_form else None,
-            )
+            exam, created = submit_once(request, save)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
+            if not created:
+                return redirect_to_first(request, exam)
             messages.success(
                 request,
                 _("The exam round has been saved as a draft. Submit it when it is complete."),
@@ -228,11 +242,15 @@ def exam_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_POST
 def exam_submit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     exam, can_edit = _get_exam_for_user(request, public_id)
+    if exam.status == Filing.Status.SUBMITTED and _may_file_for(request.user, exam.enterprise):
+        return filing_submit_repeat(request, exam)  # a second click, or back and resubmit
     if not can_edit:
         raise PermissionDenied
     try:
         services.disease_exam_submit(exam=exam, by=request.user)
     except ValidationError as exc:
+        if is_submitted_meanwhile(exc, exam):
+            return filing_submit_repeat(request, exam)
         for message in exc.messages:
             messages.error(request, message)
     else:
@@ -372,21 +390,27 @@ def _case_form_page(
     )
     if case.pk:
         record_personal_data_view(request.user, case, purpose=PRIVACY_PURPOSE)
+    elif (first := submission_repeat(request)) is not None:
+        return redirect_to_first(request, first)  # the same new case sent again
     if request.method == "POST" and form.is_valid():
         chosen = form.instance.enterprise if form.instance.enterprise_id else None
         if not _may_record_case(request.user, chosen):
             raise PermissionDenied
+        save = partial(
+            services.disease_case_save,
+            case=form.instance,
+            by=request.user,
+            data=form.service_data(),
+            exposure_factors=form.cleaned_data["exposure_factors"],
+            enterprise=chosen,
+        )
         try:
-            case = services.disease_case_save(
-                case=form.instance,
-                by=request.user,
-                data=form.service_data(),
-                exposure_factors=form.cleaned_data["exposure_factors"],
-                enterprise=chosen,
-            )
+            case, created = submit_once(request, save)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
+            if not created:
+                return redirect_to_first(request, case)
             messages.success(request, _("The case has been saved."))
             return redirect(case)
     context = {

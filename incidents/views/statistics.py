@@ -29,9 +29,11 @@ from atvsld_portal.history import history_rows
 from atvsld_portal.models import Filing, ReportingPeriod
 from atvsld_portal.selectors import filing_events_for, filing_scans_for
 from atvsld_portal.services import filing_scan_add
+from atvsld_portal.submissions import filing_submit_repeat, is_submitted_meanwhile
 from enterprises.access import (
     can_decide_filings,
     can_edit_filing,
+    can_list_filings,
     can_manage_registry,
     can_upload_scan,
     is_member,
@@ -111,6 +113,8 @@ def _startable_periods(user, enterprises: list[Enterprise]) -> list[dict]:
 def report_list(request: HttpRequest) -> HttpResponse:
     """The commune's reports (or the enterprise user's own), by year, part and status."""
     user = request.user
+    if not can_list_filings(user):
+        raise PermissionDenied
     reports_qs = periodic_report_list_for_user(user=user).order_by(
         "-year", "-part", "enterprise__name", "pk"
     )
@@ -120,7 +124,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
         enterprise = enterprise_get_for_user(user=user, public_id=enterprise_id)
         reports_qs = reports_qs.filter(enterprise=enterprise)
     year_param = request.GET.get("year", "")
-    year = int(year_param) if year_param.isdigit() else None
+    year = int(year_param) if year_param.isdecimal() else None
     if year is not None:
         reports_qs = reports_qs.filter(year=year)
     part = request.GET.get("part", "")
@@ -311,11 +315,16 @@ def report_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_POST
 def report_submit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     report, can_edit = _get_report_for_user(request, public_id)
+    may_file = can_manage_registry(request.user) or is_member(request.user, report.enterprise)
+    if report.status == Filing.Status.SUBMITTED and may_file:
+        return filing_submit_repeat(request, report)  # a second click, or back and resubmit
     if not can_edit:
         raise PermissionDenied
     try:
         reports.periodic_report_submit(report=report, by=request.user)
     except ValidationError as exc:
+        if is_submitted_meanwhile(exc, report):
+            return filing_submit_repeat(request, report)
         # One message per broken rule, so the user can correct them one by one.
         for message in exc.messages:
             messages.error(request, message)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import PurePath
 from uuid import UUID
 
@@ -22,6 +23,7 @@ from atvsld_portal.dates import quarter_bounds, quarter_of
 from atvsld_portal.files import private_file_response
 from atvsld_portal.history import history_rows
 from atvsld_portal.models import ResponsibleUnit, User
+from atvsld_portal.submissions import redirect_to_first, submission_repeat, submit_once
 from plans import services
 from plans.access import can_edit_report, can_report_on, can_review_reports
 from plans.forms import ActivityReportForm, ReviewReturnForm
@@ -136,21 +138,27 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
     assignment: Assignment = get_object_or_404(assignment_list_for_user(user=request.user), pk=pk)
     if not can_report_on(request.user, assignment):
         raise PermissionDenied
+    if (first := submission_repeat(request)) is not None:
+        return redirect_to_first(request, first)  # the same report sent again
     if request.method == "POST":
         form = ActivityReportForm(request.POST, request.FILES)
     else:
         form = ActivityReportForm(initial={"occurred_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
+        save = partial(
+            services.activity_report_create,
+            assignment=assignment,
+            by=request.user,
+            data=_report_data(form),
+            attachment=_new_upload(form),
+        )
         try:
-            report = services.activity_report_create(
-                assignment=assignment,
-                by=request.user,
-                data=_report_data(form),
-                attachment=_new_upload(form),
-            )
+            report, created = submit_once(request, save)
         except ValidationError as exc:
             _add_service_error(form, exc)
         else:
+            if not created:
+                return redirect_to_first(request, report)
             messages.success(
                 request, _("Your report has been sent. A commune official will review it.")
             )
