@@ -6,9 +6,11 @@ Idempotent by natural keys. Village names are illustrative demo data, not an off
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from atvsld_portal.models import AdministrativeUnit, ResponsibleUnit, User, Village
@@ -157,6 +159,13 @@ def load(*, today: date) -> dict:
     )
 
     homes = {"province": daklak, "ealy": ealy, "eaba": eaba}
+
+    @functools.cache
+    def password_hash() -> str:
+        """Hashing is slow on purpose (about half a second): the new accounts share one hash
+        of the one published demo password; existing accounts keep theirs."""
+        return make_password(DEMO_PASSWORD)
+
     users = {}
     for account in DEMO_ACCOUNTS:
         user = User.objects.filter(username=account.username).first() or User(
@@ -166,8 +175,8 @@ def load(*, today: date) -> dict:
         user.role = account.role
         user.administrative_unit = homes[account.unit]
         user.email = f"{account.username}@example.invalid"
-        if user.pk is None:  # hashing is slow on purpose: only for new accounts
-            user.set_password(DEMO_PASSWORD)
+        if user.pk is None:
+            user.password = password_hash()
         user.full_clean()
         user.save()
         if account.responsible_unit_kind:
@@ -178,7 +187,7 @@ def load(*, today: date) -> dict:
     admin.full_name = "Quản trị hệ thống"
     admin.email = "admin@example.invalid"
     if admin.pk is None:
-        admin.set_password(DEMO_PASSWORD)
+        admin.password = password_hash()
     admin.save()
     users["admin"] = admin
 

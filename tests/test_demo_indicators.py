@@ -20,6 +20,7 @@ from atvsld_portal.models import AdministrativeUnit, Filing, Outbox
 from enterprises.models import MonitoringRecord
 from incidents.models import DiseaseExam
 from reporting import demo as reporting_demo
+from reporting import quarterly
 from reporting.models import ComputationRun, HistoricalAggregate, IndicatorValue
 from reporting.services import RECOMPUTE_TASK
 
@@ -30,6 +31,15 @@ YEAR = 2026
 GOALS = [Code.FATALITY_FREQUENCY, Code.EXPOSED_EXAM_COVERAGE, Code.MONITORED_ENTERPRISES]
 S = IndicatorValue.Status
 CASSAVA = "Công ty TNHH Chế biến Tinh bột sắn Ea Ly"
+STUB_PDF = b"%PDF-1.7\n% stub\n"
+
+
+@pytest.fixture(autouse=True)
+def no_pdf_layout(monkeypatch):
+    """The demo issues two quarterly reports, each with its PDF. Their layout is tested in
+    tests/reporting and their real rendering in the make-run walk; here a stub stands in for it
+    (about 3 s a load)."""
+    monkeypatch.setattr(quarterly, "render_report_pdf", lambda *args, **kwargs: STUB_PDF)
 
 
 def value(commune: str, code: str, year: int = YEAR, quarter: int = 0) -> IndicatorValue:

@@ -22,6 +22,8 @@ from incidents.models import (
     PeriodicAccidentReport,
 )
 from incidents.services import reports
+from reporting import quarterly
+from reporting.models import QuarterlyReport
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +31,15 @@ TODAY = datetime(2027, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 QUARRY = "Công ty TNHH Khai thác Đá Ea Lâm"
 SAWMILL = "Công ty TNHH Chế biến Gỗ Buôn Ly"
 CASSAVA = "Công ty TNHH Chế biến Tinh bột sắn Ea Ly"
+STUB_PDF = b"%PDF-1.7\n% stub\n"
+
+
+@pytest.fixture(autouse=True)
+def no_pdf_layout(monkeypatch):
+    """The demo issues two quarterly reports, each with its PDF. Their layout is tested in
+    tests/reporting and their real rendering in the make-run walk; here a stub stands in for it
+    (about 3 s a load)."""
+    monkeypatch.setattr(quarterly, "render_report_pdf", lambda *args, **kwargs: STUB_PDF)
 
 
 def report(name: str, year: int, part: str) -> PeriodicAccidentReport:
@@ -48,6 +59,7 @@ def counts() -> dict[str, int]:
             FilingEvent,
             DiseaseExam,
             DiseaseCase,
+            QuarterlyReport,
         )
     }
 

@@ -1,11 +1,12 @@
 """The plans demo, on top of the core and enterprises demos: the Ea Ly plan, 18 months of activity
-reports from the unit reporters, two years of budget lines; idempotent."""
+reports from the unit reporters, two years of budget lines; idempotent. One load for the module."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
+from django.db import transaction
 
 from atvsld_portal import demo as core_demo
 from atvsld_portal.dates import quarter_bounds
@@ -34,9 +35,13 @@ def _load() -> dict:
     return context
 
 
-@pytest.fixture
-def demo() -> dict:
-    return _load()
+# Loaded once for the module inside a transaction rolled back at its end; each test (django_db)
+# runs in a savepoint of it, so what one test changes is gone before the next.
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker) -> dict:
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield _load()
+        transaction.set_rollback(True)
 
 
 def _reports(username: str):
