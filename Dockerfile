@@ -14,6 +14,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # Runtime system libraries:
 #  - Pango / PangoFT2 / HarfBuzz-subset for WeasyPrint PDF rendering
 #  - gettext (msgfmt) for compilemessages
+#  - postgresql-client (pg_dump/pg_restore, major version 15) for `manage.py backup` and `restore`
 #  - fonts: Liberation as a fallback; the project ships its own fonts in static/fonts
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
@@ -23,6 +24,7 @@ RUN apt-get update \
         fontconfig \
         fonts-liberation2 \
         gettext \
+        postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 # Unprivileged runtime user (fixed ids so volume ownership is predictable).
