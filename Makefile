@@ -14,8 +14,21 @@ DEV_ENV := DJANGO_DEBUG=1 DJANGO_SECRET_KEY=dev-only-insecure-secret-key DEMO_DA
 # `make test` talks to real services; override on the command line or in the environment.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/atvsld
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# `make loadtest` drops and re-creates this database (its name must contain "loadtest").
+LOADTEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/atvsld_loadtest
+LOADTEST_REDIS_URL ?= redis://127.0.0.1:6379/14
+# `make bench` seeds this database (re-created when its seed no longer fits; the name must
+# contain "bench").
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/atvsld_bench
+# `make backup` / `make restore` use the environment's settings; with no DJANGO_SECRET_KEY set
+# they work on the `make run` development setup.
+BACKUP_ENV := $(if $(DJANGO_SECRET_KEY),,$(DEV_ENV))
 # A queue per run, so a stray worker from another run cannot take this suite's tasks.
 TEST_QUEUE := atvsld-test-$(shell date +%s)-$(shell echo $$$$)
+# The suite starts many Python processes (workers, manage.py, the `make run` walk): they share
+# one bytecode cache, kept out of the checkout, even where the environment sets
+# PYTHONDONTWRITEBYTECODE.
+TEST_PYCACHE := PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(CURDIR)/var/pycache
 
 .PHONY: help
 help: ## List the targets
@@ -70,13 +83,13 @@ beat: install ## Run Celery beat (needs REDIS_URL)
 .PHONY: test
 test: install-dev messages ## Run the whole suite on PostgreSQL + Redis + worker + browser, then check compose
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_TASK_DEFAULT_QUEUE=$(TEST_QUEUE) \
-		DJANGO_ALLOW_ASYNC_UNSAFE=1 $(PY) -m pytest --create-db -q $(PYTEST_ARGS)
+		DJANGO_ALLOW_ASYNC_UNSAFE=1 $(TEST_PYCACHE) $(PY) -m pytest --create-db -q $(PYTEST_ARGS)
 	PYTHON=$(PY) scripts/check-compose.sh
 
 .PHONY: test-fast
 test-fast: install-dev messages ## The suite without browser tests (quicker while coding)
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_TASK_DEFAULT_QUEUE=$(TEST_QUEUE) \
-		$(PY) -m pytest -q -m "not e2e" $(PYTEST_ARGS)
+		$(TEST_PYCACHE) $(PY) -m pytest -q -m "not e2e" $(PYTEST_ARGS)
 
 .PHONY: lint fmt migrations-check
 lint: install-dev migrations-check ## ruff check, ruff format --check, import-linter, makemigrations --check
@@ -88,6 +101,33 @@ fmt: install-dev ## Format the code and fix what ruff can fix
 	$(VENV)/bin/ruff check --fix .
 migrations-check: install-dev ## Fail when a model change has no migration
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+.PHONY: backup restore
+backup: install ## Back up the database and the private files into DJANGO_BACKUP_DIR (var/backups)
+	$(BACKUP_ENV) $(PY) manage.py backup
+restore: install ## Restore a backup: make restore BACKUP=var/backups/<folder> (asks to confirm)
+	@if [ -z "$(BACKUP)" ]; then echo "Usage: make restore BACKUP=var/backups/<folder>"; exit 2; fi
+	$(BACKUP_ENV) $(PY) manage.py restore "$(BACKUP)"
+
+.PHONY: loadtest
+loadtest: install-dev messages ## 50 enterprise users x 10 declarations on gunicorn + PostgreSQL (not in make test)
+	LOADTEST_DATABASE_URL=$(LOADTEST_DATABASE_URL) LOADTEST_REDIS_URL=$(LOADTEST_REDIS_URL) \
+		$(PY) scripts/loadtest.py $(LOADTEST_ARGS)
+
+.PHONY: bench bench-small bench-tools
+bench: install-dev messages bench-tools ## Province-scale bench (100 %): pages, jobs, throughput -> bench/results.json (not in make test)
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench --scale 100 $(BENCH_ARGS)
+bench-small: install-dev messages bench-tools ## The same bench on 1 % of the data
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench --scale 1 $(BENCH_ARGS)
+bench-tools:
+	@# wrk drives the throughput figure; HarfBuzz-Subset keeps WeasyPrint off its slow fontTools path.
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		need=""; command -v wrk >/dev/null || need="wrk"; \
+		ldconfig -p | grep -q libharfbuzz-subset || need="$$need libharfbuzz-subset0"; \
+		if [ -n "$$need" ]; then export DEBIAN_FRONTEND=noninteractive; \
+			apt-get install -y -qq $$need >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq $$need >/dev/null; } || true; fi; \
+	fi
+	@command -v wrk >/dev/null || echo "wrk is missing (apt-get install wrk): the bench's own Python client drives the throughput figure instead."
 
 .PHONY: compose-check
 compose-check: ## Validate docker-compose.yml with a real Compose parser (separate tools env)

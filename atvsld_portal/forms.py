@@ -7,10 +7,18 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from atvsld_portal.filings import filing_kind_choices, get_filing_kind
 from atvsld_portal.models import ReportingPeriod
 from atvsld_portal.text import normalise_text
+
+# Django messages that its own Vietnamese catalogue lacks: ours carries them; marking them here
+# keeps makemessages from dropping them as obsolete.
+DJANGO_MESSAGES_TRANSLATED_HERE = (
+    gettext_noop("Null characters are not allowed."),  # ProhibitNullCharactersValidator
+    gettext_noop("“%(pk)s” is not a valid value."),  # ModelMultipleChoiceField invalid_pk_value
+)
 
 NUMERIC_FIELDS = (forms.IntegerField, forms.DecimalField, forms.FloatField)
 
