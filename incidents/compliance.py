@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Count, F, Func, JSONField, Q, QuerySet, TextField, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -79,10 +80,7 @@ def compliance_table(
     if kind is None or kind.filer != "enterprise":
         return [], ComplianceSummary()
     today = today or timezone.localdate()
-    filings = {
-        filing.enterprise_id: filing
-        for filing in kind.model.objects.filter(period=period).order_by("pk")
-    }
+    filings = {filing.enterprise_id: filing for filing in _filings(kind.model, period)}
     enterprises = list(
         Enterprise.objects.filter(
             Q(commune=period.commune, status=Enterprise.Status.ACTIVE) | Q(pk__in=list(filings))
@@ -102,6 +100,35 @@ def compliance_table(
         summary.paper += row.is_paper and state in {"on_time", "late"}
         summary.disagreeing += bool(row.disagreements)
     return rows, summary
+
+
+class _JsonPathFirst(Func):
+    """PostgreSQL's ``jsonb_path_query_first(value, path)``: the first item the path selects."""
+
+    function = "jsonb_path_query_first"
+    template = "%(function)s(%(expressions)s::jsonpath)"
+    output_field = JSONField()
+
+
+# The "values" of Table I's grand total row, selected in the database from the frozen table.
+GRAND_TOTAL_PATH = f'$.rows[*] ? (@.key == "{statistics.ROW_GRAND_TOTAL}").values'
+
+
+def _filings(model, period: ReportingPeriod) -> QuerySet:
+    """The period's filings without their large columns (the frozen tables and master-data
+    snapshots, texts such as a return reason): the table prints none of them. The Phụ lục XII
+    check needs Table I's grand total row only; on PostgreSQL it is read in the query as
+    ``filed_totals`` (elsewhere the table is loaded)."""
+    heavy = {f.name for f in model._meta.concrete_fields if isinstance(f, (JSONField, TextField))}
+    filings = model.objects.filter(period=period).order_by("pk")
+    if period.kind == PERIODIC_REPORT_KIND:
+        if connection.vendor == "postgresql":
+            filings = filings.annotate(
+                filed_totals=_JsonPathFirst(F("table"), Value(GRAND_TOTAL_PATH))
+            )
+        else:
+            heavy.discard("table")
+    return filings.defer(*sorted(heavy))
 
 
 def _disagreement_checker(period: ReportingPeriod, enterprise_ids: list[int]):
@@ -127,7 +154,10 @@ def _periodic_report_checker(year: int, part: str, enterprise_ids: list[int]):
 
     def check(filing) -> list[str]:
         row1, row2 = records.get(filing.enterprise_id, empty)
-        filed = statistics.row_values(filing.table, statistics.ROW_GRAND_TOTAL)
+        if hasattr(filing, "filed_totals"):
+            filed = filing.filed_totals or statistics.Counts().values()
+        else:
+            filed = statistics.row_values(filing.table, statistics.ROW_GRAND_TOTAL)
         if filed != (row1 + row2).values():
             return [
                 _(

@@ -23,14 +23,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.fields.json import KT
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils import numberformat, timezone
+from django.utils.formats import get_format, number_format
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from atvsld_portal.indicators import IndicatorCode as Code
 from atvsld_portal.models import AdministrativeUnit, Filing, User
@@ -136,12 +138,48 @@ STATUS_BADGES = {
     Status.INSUFFICIENT: "text-bg-secondary",
     Status.NO_TARGET: "text-bg-light border",
 }
+# The keys of IndicatorValue.details that Cell.detail prints.
+DETAIL_KEYS = ("required", "deaths", "serious")
 SORT_COMMUNE = "commune"
 SORT_COLUMNS = (SORT_COMMUNE, *PROVINCE_CODES)
 
 
-def _int(value: Decimal | None) -> str:
-    return number_format(int(value or 0), 0, force_grouping=True)
+@dataclass(frozen=True)
+class NumberFormatter:
+    """``number_format(value, decimals, force_grouping=True)`` with the active language's
+    separators looked up once: the side-by-side table formats thousands of numbers per request,
+    and the per-call format lookups of ``number_format`` were most of its rendering time."""
+
+    decimal_separator: str
+    grouping: int | tuple
+    thousand_separator: str
+
+    @classmethod
+    def for_active_language(cls) -> NumberFormatter:
+        lang = get_language()
+        return cls(
+            get_format("DECIMAL_SEPARATOR", lang),
+            get_format("NUMBER_GROUPING", lang),
+            get_format("THOUSAND_SEPARATOR", lang),
+        )
+
+    def __call__(self, value, decimals: int) -> str:
+        return numberformat.format(
+            value,
+            self.decimal_separator,
+            decimals,
+            self.grouping,
+            self.thousand_separator,
+            force_grouping=True,
+        )
+
+
+def _default_format(value, decimals: int) -> str:
+    return number_format(value, decimals, force_grouping=True)
+
+
+def _int(value: Decimal | None, fmt=_default_format) -> str:
+    return fmt(int(value or 0), 0)
 
 
 def url_or_blank(name: str, **kwargs) -> str:
@@ -167,32 +205,38 @@ def explain_url(value: IndicatorValue) -> str:
 
 @dataclass
 class Cell:
-    """One indicator value of one commune, or None when it has not been computed."""
+    """One indicator value of one commune, or None when it has not been computed.
+
+    ``details`` holds the keys of ``value.details`` the cell prints (see :data:`DETAIL_KEYS`),
+    when the value was loaded without its ``details``; ``fmt`` formats the numbers."""
 
     code: str
     value: IndicatorValue | None
     explain_url: str = ""
+    details: dict | None = None
+    fmt: object = _default_format
 
     @property
     def number(self) -> Decimal | None:
         return self.value.value if self.value is not None else None
 
-    @property
+    @cached_property
     def display(self) -> str:
         if self.number is None:
             return "—"
-        text = number_format(self.number, DECIMALS[self.code], force_grouping=True)
+        text = self.fmt(self.number, DECIMALS[self.code])
         unit = UNITS.get(self.code, "")
         return f"{text} {unit}".strip() if unit == "‰" else f"{text}{unit}"
 
-    @property
+    @cached_property
     def detail(self) -> str:
         """Counts behind the value: deaths/N, examined/exposed, the required count..."""
         value = self.value
         if value is None:
             return ""
-        numerator, denominator = _int(value.numerator), _int(value.denominator)
-        details = value.details or {}
+        numerator = _int(value.numerator, self.fmt)
+        denominator = _int(value.denominator, self.fmt)
+        details = (value.details if self.details is None else self.details) or {}
         if self.code == Code.FATALITY_FREQUENCY:
             return _("%(deaths)s deaths / N %(workers)s") % {
                 "deaths": numerator,
@@ -207,7 +251,7 @@ class Cell:
             required = details.get("required")
             if required is None:
                 return ""
-            return _("required %(required)s") % {"required": _int(Decimal(required))}
+            return _("required %(required)s") % {"required": _int(Decimal(required), self.fmt)}
         if self.code == Code.INFORMAL_ACCIDENTS:
             return _("%(deaths)s deaths, %(serious)s seriously injured") % {
                 "deaths": details.get("deaths", 0),
@@ -239,7 +283,10 @@ class CommuneRow:
 def side_by_side(
     *, communes: Iterable[AdministrativeUnit], year: int, quarter: int
 ) -> list[CommuneRow]:
-    """Each commune's values of :data:`PROVINCE_CODES`, read in one query for all communes."""
+    """Each commune's values of :data:`PROVINCE_CODES`, read in one query for all communes.
+
+    ``details`` is not loaded (it can hold long lists of establishment names): only the keys
+    the cells print are read from it, in the database."""
     communes = list(communes)
     values: dict[tuple[int, str], IndicatorValue] = {
         (value.commune_id, value.code): value
@@ -249,13 +296,24 @@ def side_by_side(
             quarter=quarter,
             code__in=PROVINCE_CODES,
         )
+        .defer("details")
+        .annotate(**{f"detail_{key}": KT(f"details__{key}") for key in DETAIL_KEYS})
     }
+    fmt = NumberFormatter.for_active_language()
     rows = []
     for commune in communes:
         cells = []
         for code in PROVINCE_CODES:
             value = values.get((commune.pk, code))
-            cells.append(Cell(code, value, explain_url(value) if value is not None else ""))
+            if value is None:
+                cells.append(Cell(code, None, fmt=fmt))
+                continue
+            details = {
+                key: getattr(value, f"detail_{key}")
+                for key in DETAIL_KEYS
+                if getattr(value, f"detail_{key}") is not None
+            }
+            cells.append(Cell(code, value, explain_url(value), details, fmt))
         rows.append(CommuneRow(commune, dashboard_url(commune), cells))
     return rows
 
