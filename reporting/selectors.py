@@ -9,12 +9,12 @@ number of enterprises, accidents or years.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, F, JSONField, Q, QuerySet, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -213,25 +213,39 @@ def accidents_by_sector(
     (one query): accidents of the commune's enterprises (commuting ones left out, as in K) and
     informal-sector accidents that happened in the commune. A year whose figures came from a
     historical aggregate shows the aggregate's counts instead (one more query)."""
-    start, end = date(year, 1, 1), period_end(year, quarter)
+    # A range of aware datetimes, from local midnight of 1 January to local midnight after the
+    # period's last day: the same rows as ``occurred_at__date`` between both days, but served by
+    # an index on ``occurred_at`` (the cast to a local date is not).
+    start = timezone.make_aware(datetime.combine(date(year, 1, 1), time.min))
+    end = timezone.make_aware(
+        datetime.combine(period_end(year, quarter) + timedelta(days=1), time.min)
+    )
     severity = Victim.Severity
-    rows = (
-        Accident.objects.counted()
-        .filter(
-            Q(sector=Accident.Sector.EMPLOYED, enterprise__commune=commune, commuting=False)
-            | Q(sector=Accident.Sector.INFORMAL, commune=commune),
-            occurred_at__date__gte=start,
-            occurred_at__date__lte=end,
+    counted = Accident.objects.counted().filter(occurred_at__gte=start, occurred_at__lt=end)
+    counts = {
+        "accidents": Count("pk", distinct=True),
+        "fatal": Count("victims", filter=Q(victims__severity=severity.FATAL)),
+        "serious": Count("victims", filter=Q(victims__severity=severity.SERIOUS)),
+        "minor": Count("victims", filter=Q(victims__severity=severity.MINOR)),
+    }
+    # One branch per sector, joined by UNION ALL (the sectors are disjoint) rather than an OR
+    # across the enterprise join, which no index serves: the employed branch walks the commune's
+    # enterprises to their accidents, the informal one reads the commune's accidents.
+    employed = (
+        counted.filter(
+            sector=Accident.Sector.EMPLOYED, enterprise__commune=commune, commuting=False
         )
         .values("sector")
-        .annotate(
-            accidents=Count("pk", distinct=True),
-            fatal=Count("victims", filter=Q(victims__severity=severity.FATAL)),
-            serious=Count("victims", filter=Q(victims__severity=severity.SERIOUS)),
-            minor=Count("victims", filter=Q(victims__severity=severity.MINOR)),
-        )
-        .order_by("sector")
+        .annotate(**counts)
+        .order_by()
     )
+    informal = (
+        counted.filter(sector=Accident.Sector.INFORMAL, commune=commune)
+        .values("sector")
+        .annotate(**counts)
+        .order_by()
+    )
+    rows = employed.union(informal, all=True).order_by()
     found = {row["sector"]: row for row in rows}
     sectors = [
         SectorRow(sector=key, label=str(label), **_counts(found.get(key)))
@@ -290,15 +304,26 @@ def dashboard_data(
     plan = plan_for_year(commune, year)
     goals = {goal.indicator: goal for goal in plan.goals.all()} if plan is not None else {}
     years = trend_years(plan, goals, year, today)
-    values = {
-        (value.year, value.code): value
-        for value in IndicatorValue.objects.filter(
+    # The dashboard reads the details of the year shown and the fatality frequency's (its target
+    # path); the other trend values' details, often large, stay in the database.
+    read_details = Q(year=year) | Q(code=Code.FATALITY_FREQUENCY)
+    values = {}
+    for value in (
+        IndicatorValue.objects.filter(
             commune=commune,
             quarter=quarter,
             year__gte=min(years[0], year - 1),
             year__lte=max(years[-1], year),
         )
-    }
+        .defer("details")
+        .annotate(
+            shown_details=Case(
+                When(read_details, then=F("details")), default=None, output_field=JSONField()
+            )
+        )
+    ):
+        value.details = value.shown_details
+        values[(value.year, value.code)] = value
     sectors = accidents_by_sector(commune, year, quarter, values)
     if quarter:
         plan_quarter = quarter

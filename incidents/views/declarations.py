@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from atvsld_portal.files import private_file_response
 from atvsld_portal.models import Filing, User
 from atvsld_portal.pdf import render_pdf
-from atvsld_portal.privacy import record_personal_data_view
+from atvsld_portal.privacy import record_personal_data_views
 from atvsld_portal.submissions import redirect_to_first, submission_repeat, submit_once
 from enterprises.access import can_manage_registry, is_member
 from incidents import documents, services, workflow
@@ -238,9 +238,11 @@ def accident_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     )
     show_personal_ids = _can_see_personal_ids(request.user, accident)
     if show_personal_ids:
-        for victim in victims:
-            if victim.personal_id:
-                record_personal_data_view(request.user, victim, purpose="accident detail")
+        record_personal_data_views(
+            request.user,
+            [victim for victim in victims if victim.personal_id],
+            purpose="accident detail",
+        )
     paper_form = None
     if can_edit and can_manage_registry(request.user):
         paper_form = PaperEntryForm(initial={"channel": accident.channel})
