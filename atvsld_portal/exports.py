@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -84,24 +84,61 @@ def _xlsx_cell(value: Any) -> Any:
     return neutralise(value)
 
 
+def write_xlsx(
+    target: Any,
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    sheet_title: str = "Dữ liệu",
+    column_widths: Sequence[float] = (),
+    number_formats: Mapping[int, str] | None = None,
+) -> None:
+    """Write one sheet with openpyxl's write-only mode (rows are consumed one at a time).
+
+    ``column_widths`` gives the widths of the first columns in order; ``number_formats`` maps a
+    0-based column index to the number format of that column's data cells (not the header).
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=sheet_title[:31])
+    # Write-only sheets take column widths only before the first row.
+    for index, width in enumerate(column_widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.append([neutralise(h) for h in header])
+    formats = sorted((number_formats or {}).items())
+    for row in rows:
+        values = [_xlsx_cell(cell) for cell in row]
+        for index, number_format in formats:
+            cell = WriteOnlyCell(sheet, value=values[index])
+            cell.number_format = number_format
+            values[index] = cell
+        sheet.append(values)
+    workbook.save(target)
+
+
 def xlsx_response(
     filename: str,
     header: Sequence[str],
     rows: Iterable[Sequence[Any]],
     *,
     sheet_title: str = "Dữ liệu",
+    column_widths: Sequence[float] = (),
+    number_formats: Mapping[int, str] | None = None,
 ) -> FileResponse:
     """Write rows with openpyxl's write-only mode to a spooled temp file and stream it."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title[:31])
-    sheet.append([neutralise(h) for h in header])
-    for row in rows:
-        sheet.append([_xlsx_cell(cell) for cell in row])
     # Handed to FileResponse, which closes it after streaming.
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
-    workbook.save(spool)
+    write_xlsx(
+        spool,
+        header,
+        rows,
+        sheet_title=sheet_title,
+        column_widths=column_widths,
+        number_formats=number_formats,
+    )
     spool.seek(0)
     return FileResponse(
         spool, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE

@@ -7,16 +7,18 @@ frame (``templates/pdf/_base_decree30.html``); .docx files use ``atvsld_portal.e
 
 from __future__ import annotations
 
+import functools
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
+from django.http import FileResponse
+from django.utils import timezone, translation
 
 from atvsld_portal.dates import document_date
-from atvsld_portal.exports import docx_bytes, neutralise
+from atvsld_portal.exports import docx_bytes, write_xlsx, xlsx_response
 from atvsld_portal.models import AdministrativeUnit
 from atvsld_portal.pdf import render_pdf
 from incidents.models import Accident, IncidentRecord, Victim
@@ -39,6 +41,11 @@ REGISTER_HEADER = [
     "Số ngày nghỉ",
     "Trạng thái",
 ]
+SEVERITY_TEXT = {
+    Victim.Severity.FATAL: "Chết",
+    Victim.Severity.SERIOUS: "Bị thương nặng",
+    Victim.Severity.MINOR: "Bị thương nhẹ",
+}
 
 
 # ------------------------------------------------------------------------------
@@ -72,11 +79,7 @@ def _victim_line(victim: Victim) -> dict[str, Any]:
         "sex": "Nam" if victim.sex == Victim.Sex.MALE else "Nữ",
         "birth_year": str(victim.birth_year) if victim.birth_year else "",
         "occupation": victim.occupation_name,
-        "severity": {
-            Victim.Severity.FATAL: "Chết",
-            Victim.Severity.SERIOUS: "Bị thương nặng",
-            Victim.Severity.MINOR: "Bị thương nhẹ",
-        }[victim.severity],
+        "severity": SEVERITY_TEXT[victim.severity],
         "treatment_place": victim.treatment_place,
     }
 
@@ -259,51 +262,97 @@ def register_accidents(*, commune: AdministrativeUnit, year: int) -> QuerySet[Ac
     )
 
 
+REGISTER_SHEET_TITLE = "Sổ thống kê TNLĐ"
+REGISTER_COLUMN_WIDTHS = (18, 12, 28, 24, 9, 9, 20, 14, 24, 30, 10, 20)
+REGISTER_NUMBER_FORMATS = {1: "DD/MM/YYYY"}  # Ngày xảy ra
+# Accidents fetched (with their victims' prefetch) per database round trip when the register is
+# streamed from a queryset.
+REGISTER_CHUNK_SIZE = 2000
+
+
+@functools.lru_cache(maxsize=8)
+def _choice_labels(language: str | None) -> dict[str, dict[str, str]]:
+    """The register's choice labels as plain strings, built once per language.
+
+    ``get_FOO_display`` rebuilds the choices dict and resolves a lazy label on every call; on a
+    50 000-accident export that was about a third of the row builder's time.
+    """
+    return {
+        name: {value: str(label) for value, label in Accident._meta.get_field(name).flatchoices}
+        for name in ("main_cause", "status")
+    }
+
+
+def _accident_stream(accidents: Iterable[Accident]) -> Iterator[Accident]:
+    """A queryset is read in chunks (each chunk prefetches its own victims), so a whole year of
+    accidents is never held in memory at once; any other iterable is read as it is."""
+    if isinstance(accidents, QuerySet) and accidents._result_cache is None:
+        return accidents.iterator(chunk_size=REGISTER_CHUNK_SIZE)
+    return iter(accidents)
+
+
+def iter_register_rows(accidents: Iterable[Accident]) -> Iterator[list]:
+    """One row per victim, typed (dates as dates, years and days as integers), streamed."""
+    labels = _choice_labels(translation.get_language())
+    causes, statuses = labels["main_cause"], labels["status"]
+    for accident in _accident_stream(accidents):
+        occurred_on = _local(accident.occurred_at).date()
+        factor = str(accident.injury_factor.name) if accident.injury_factor_id else ""
+        main_cause = accident.main_cause
+        cause = causes.get(main_cause, main_cause) if main_cause else ""
+        status = statuses.get(accident.status, accident.status)
+        receipt_number = accident.receipt_number or ""
+        for victim in accident.victims.all():
+            severity = SEVERITY_TEXT[victim.severity]
+            yield [
+                receipt_number,
+                occurred_on,
+                accident.place,
+                victim.full_name,
+                "Nam" if victim.sex == Victim.Sex.MALE else "Nữ",
+                victim.birth_year,
+                victim.occupation_name,
+                severity,
+                factor,
+                cause,
+                victim.days_off,
+                status,
+            ]
+
+
 def register_rows(accidents: Iterable[Accident]) -> list[list]:
     """One row per victim, typed (dates as dates, years and days as integers)."""
-    rows: list[list] = []
-    for accident in accidents:
-        occurred_on = _local(accident.occurred_at).date()
-        factor = accident.injury_factor.name if accident.injury_factor_id else ""
-        cause = accident.get_main_cause_display() if accident.main_cause else ""
-        for victim in accident.victims.all():
-            line = _victim_line(victim)
-            rows.append(
-                [
-                    accident.receipt_number or "",
-                    occurred_on,
-                    accident.place,
-                    victim.full_name,
-                    line["sex"],
-                    victim.birth_year,
-                    victim.occupation_name,
-                    line["severity"],
-                    str(factor),
-                    str(cause),
-                    victim.days_off,
-                    str(accident.get_status_display()),
-                ]
-            )
-    return rows
+    return list(iter_register_rows(accidents))
+
+
+def write_register_xlsx(target: Any, accidents: Iterable[Accident]) -> None:
+    """The register workbook, written row by row (openpyxl write-only mode)."""
+    write_xlsx(
+        target,
+        REGISTER_HEADER,
+        iter_register_rows(accidents),
+        sheet_title=REGISTER_SHEET_TITLE,
+        column_widths=REGISTER_COLUMN_WIDTHS,
+        number_formats=REGISTER_NUMBER_FORMATS,
+    )
 
 
 def register_xlsx(accidents: Iterable[Accident]) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Sổ thống kê TNLĐ"
-    sheet.append(REGISTER_HEADER)
-    for row in register_rows(accidents):
-        sheet.append([neutralise(cell) for cell in row])
-    for cell in sheet["B"][1:]:
-        cell.number_format = "DD/MM/YYYY"
-    widths = (18, 12, 28, 24, 9, 9, 20, 14, 24, 30, 10, 20)
-    for column, width in zip("ABCDEFGHIJKL", widths, strict=True):
-        sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    write_register_xlsx(buffer, accidents)
     return buffer.getvalue()
+
+
+def register_xlsx_response(accidents: Iterable[Accident], filename: str) -> FileResponse:
+    """The register workbook streamed from a spooled temporary file."""
+    return xlsx_response(
+        filename,
+        REGISTER_HEADER,
+        iter_register_rows(accidents),
+        sheet_title=REGISTER_SHEET_TITLE,
+        column_widths=REGISTER_COLUMN_WIDTHS,
+        number_formats=REGISTER_NUMBER_FORMATS,
+    )
 
 
 def register_pdf(accidents: Iterable[Accident], year: int, commune: AdministrativeUnit) -> bytes:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from atvsld_portal.exports import XLSX_CONTENT_TYPE, docx_response
+from atvsld_portal.exports import docx_response
 from atvsld_portal.models import AdministrativeUnit, User
 from atvsld_portal.selectors import commune_list_for_user
 from enterprises.access import can_manage_registry
@@ -240,10 +240,7 @@ def accident_register_pdf(request: HttpRequest) -> HttpResponse:
 @require_GET
 def accident_register_xlsx(request: HttpRequest) -> HttpResponse:
     commune, year = _register_scope(request)
-    content = documents.register_xlsx(documents.register_accidents(commune=commune, year=year))
-    return FileResponse(
-        io.BytesIO(content),
-        as_attachment=True,
-        filename=f"so-thong-ke-tnld-{commune.pk}-{year}.xlsx",
-        content_type=XLSX_CONTENT_TYPE,
+    return documents.register_xlsx_response(
+        documents.register_accidents(commune=commune, year=year),
+        f"so-thong-ke-tnld-{commune.pk}-{year}.xlsx",
     )
