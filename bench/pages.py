@@ -159,7 +159,16 @@ def _fresh_ids(sql: str, params: object) -> object:
     personal-data view, say), so the same public_id again would break its unique index."""
     if not sql.lstrip().upper().startswith("INSERT") or not isinstance(params, list | tuple):
         return params
-    return type(params)(uuid.uuid4() if isinstance(p, uuid.UUID) else p for p in params)
+    return _renew_uuids(params)
+
+
+def _renew_uuids(value: object) -> object:
+    """Every UUID in ``value`` replaced, also inside the arrays of a bulk insert (UNNEST)."""
+    if isinstance(value, uuid.UUID):
+        return uuid.uuid4()
+    if isinstance(value, list | tuple):
+        return type(value)(_renew_uuids(item) for item in value)
+    return value
 
 
 def replay(statements: list[tuple[str, object, bool]], rounds: int = 9) -> float:
