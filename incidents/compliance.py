@@ -102,6 +102,48 @@ def compliance_table(
     return rows, summary
 
 
+def compliance_summary(
+    *,
+    period: ReportingPeriod,
+    today: date | None = None,
+    active_enterprise_ids: set[int] | None = None,
+) -> ComplianceSummary:
+    """The counts of :func:`compliance_table` without its rows and without the figure checks
+    (``disagreeing`` stays 0), for the indicator recompute: one query for the period's filings
+    (only the columns the state needs), plus one for the commune's active enterprises unless
+    ``active_enterprise_ids`` (those of ``period.commune``) is given."""
+    kind = get_filing_kind(period.kind)
+    if kind is None or kind.filer != "enterprise":
+        return ComplianceSummary()
+    today = today or timezone.localdate()
+    model = kind.model
+    columns = ["enterprise", "status", "submitted_at", "channel"]
+    if any(f.name == "report_date" for f in model._meta.concrete_fields):
+        columns.append("report_date")
+    filings = {
+        filing.enterprise_id: filing
+        for filing in model.objects.filter(period=period).only(*columns).order_by("pk")
+    }
+    if active_enterprise_ids is None:
+        active_enterprise_ids = set(
+            Enterprise.objects.filter(
+                commune=period.commune, status=Enterprise.Status.ACTIVE
+            ).values_list("pk", flat=True)
+        )
+    summary = ComplianceSummary()
+    for enterprise_id in active_enterprise_ids | set(filings):
+        filing = filings.get(enterprise_id)
+        state, _day = _state(filing, period, today)
+        summary.owed += 1
+        setattr(summary, state, getattr(summary, state) + 1)
+        summary.paper += (
+            filing is not None
+            and filing.channel != Filing.Channel.ONLINE
+            and state in {"on_time", "late"}
+        )
+    return summary
+
+
 class _JsonPathFirst(Func):
     """PostgreSQL's ``jsonb_path_query_first(value, path)``: the first item the path selects."""
 

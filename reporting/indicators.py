@@ -29,8 +29,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
-from django.db.models import Prefetch, Q
+from django.db.models import JSONField, Prefetch, TextField
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -39,7 +40,7 @@ from atvsld_portal.dates import quarter_bounds
 from atvsld_portal.indicators import IndicatorCode as Code
 from atvsld_portal.models import AdministrativeUnit, Filing, ReportingPeriod
 from enterprises.models import AnnualOshReport, Enterprise, MonitoringRecord
-from incidents.compliance import compliance_table
+from incidents.compliance import compliance_summary
 from incidents.models import Accident, DiseaseCase, DiseaseExam, PeriodicAccidentReport, Victim
 from plans.models import ActivityReport, Assignment, Plan, PlanGoal
 from plans.selectors import assignment_statuses
@@ -129,12 +130,12 @@ class Sources:
         enterprises = Enterprise.objects.filter(commune=commune)
         self.enterprise_names = dict(enterprises.values_list("pk", "name"))
         self.annual = defaultdict(dict)  # year -> enterprise_id -> report
-        for report in AnnualOshReport.objects.filter(
+        for report in light(AnnualOshReport).filter(
             enterprise__commune=commune, status=APPROVED, year__gte=first, year__lte=year
         ):
             self.annual[report.year][report.enterprise_id] = report
         self.h1 = defaultdict(dict)  # year -> enterprise_id -> Phụ lục XII H1 report
-        for report in PeriodicAccidentReport.objects.filter(
+        for report in light(PeriodicAccidentReport).filter(
             enterprise__commune=commune, status=APPROVED, part="h1", year__gte=first, year__lte=year
         ):
             self.h1[report.year][report.enterprise_id] = report
@@ -142,7 +143,8 @@ class Sources:
         end = date(year, 12, 31)
         victims = Prefetch("victims", queryset=Victim.objects.order_by("pk"))
         self.accidents = list(
-            Accident.objects.counted()
+            light(Accident)
+            .counted()
             .filter(
                 enterprise__commune=commune,
                 sector=Accident.Sector.EMPLOYED,
@@ -153,7 +155,8 @@ class Sources:
             .order_by("occurred_at", "pk")
         )
         self.informal = list(
-            Accident.objects.counted()
+            light(Accident)
+            .counted()
             .filter(
                 commune=commune,
                 sector=Accident.Sector.INFORMAL,
@@ -164,17 +167,23 @@ class Sources:
             .order_by("occurred_at", "pk")
         )
         self.exams = list(
-            DiseaseExam.objects.filter(
+            light(DiseaseExam)
+            .filter(
                 enterprise__commune=commune,
                 status=APPROVED,
                 exam_date__gte=date(year - 1, 1, 1),
                 exam_date__lte=end,
-            ).order_by("exam_date", "pk")
+            )
+            .order_by("exam_date", "pk")
         )
         self.monitoring = defaultdict(list)  # year -> records
-        for record in MonitoringRecord.objects.filter(
-            enterprise__commune=commune, status=APPROVED, year__gte=year - 1, year__lte=year
-        ).order_by("sampled_from", "pk"):
+        for record in (
+            light(MonitoringRecord)
+            .filter(
+                enterprise__commune=commune, status=APPROVED, year__gte=year - 1, year__lte=year
+            )
+            .order_by("sampled_from", "pk")
+        ):
             self.monitoring[record.year].append(record)
         self.cases = list(
             DiseaseCase.objects.filter(
@@ -212,12 +221,62 @@ class Sources:
         return goals
 
     # -- helpers ------------------------------------------------------------------------------
+    # The figures of each quarter-to-date read the same records: they are loaded on first use
+    # and kept for the run, each pass filtering them by date in Python.
     def compliance(self, period: ReportingPeriod):
-        """The compliance table of a period, computed once per run (quarters share it)."""
+        """The filing counts of a period, computed once per run (quarters share it)."""
         cache = self.__dict__.setdefault("_compliance", {})
         if period.pk not in cache:
-            cache[period.pk] = compliance_table(period=period, today=self.today)
+            cache[period.pk] = compliance_summary(
+                period=period, today=self.today, active_enterprise_ids=self.active_enterprise_ids
+            )
         return cache[period.pk]
+
+    @cached_property
+    def active_enterprise_ids(self) -> set[int]:
+        return set(
+            Enterprise.objects.filter(
+                commune=self.commune, status=Enterprise.Status.ACTIVE
+            ).values_list("pk", flat=True)
+        )
+
+    def filing_periods(self, year: int) -> list[ReportingPeriod]:
+        """The commune's opened periods due in ``year`` up to today, by due date."""
+        cache = self.__dict__.setdefault("_filing_periods", {})
+        if year not in cache:
+            cache[year] = list(
+                ReportingPeriod.objects.filter(
+                    commune=self.commune,
+                    due_on__gte=date(year, 1, 1),
+                    due_on__lte=min(date(year, 12, 31), self.today),
+                    opened_at__isnull=False,
+                ).order_by("due_on", "pk")
+            )
+        return cache[year]
+
+    @cached_property
+    def assignments(self) -> list[Assignment]:
+        if self.plan is None:
+            return []
+        return list(
+            Assignment.objects.filter(task__group__plan=self.plan).select_related(
+                "task__group__plan"
+            )
+        )
+
+    def activity_participants(self, year: int) -> list[tuple[date, int]]:
+        """(date, participants) of the plan's accepted activity reports of ``year``."""
+        cache = self.__dict__.setdefault("_participants", {})
+        if year not in cache:
+            cache[year] = list(
+                ActivityReport.objects.filter(
+                    assignment__task__group__plan=self.plan,
+                    status=ActivityReport.Status.ACCEPTED,
+                    occurred_on__gte=date(year, 1, 1),
+                    occurred_on__lte=date(year, 12, 31),
+                ).values_list("occurred_on", "participants")
+            )
+        return cache[year]
 
     def has_employed_records(self, year: int) -> bool:
         return bool(
@@ -236,6 +295,13 @@ class Sources:
         if sector == "informal" and any(local_date(a).year == year for a in self.informal):
             return None
         return row
+
+
+def light(model):
+    """The model's rows without their large columns (JSON and text: frozen tables, master-data
+    snapshots, notes and reasons), which no indicator reads."""
+    heavy = [f.name for f in model._meta.concrete_fields if isinstance(f, (JSONField, TextField))]
+    return model.objects.defer(*heavy)
 
 
 def local_date(accident: Accident) -> date:
@@ -853,18 +919,14 @@ def disease_cases(sources: Sources, year: int, end: date) -> Figure:
 def filing_figures(sources: Sources, year: int, end: date) -> list[Figure]:
     """On-time filing of every enterprise filing period due from 1 January to ``end``, and the
     share of enterprises that filed last year's annual OSH report."""
-    periods = ReportingPeriod.objects.filter(
-        commune=sources.commune,
-        due_on__gte=date(year, 1, 1),
-        due_on__lte=min(end, sources.today),
-        opened_at__isnull=False,
-    ).order_by("due_on", "pk")
+    last_due = min(end, sources.today)
+    periods = [p for p in sources.filing_periods(year) if p.due_on <= last_due]
     owed = on_time = 0
     annual_owed = annual_filed = 0
     per_period = []
     for period in periods:
-        rows, summary = sources.compliance(period)
-        if not rows:
+        summary = sources.compliance(period)
+        if not summary.owed:
             continue
         owed += summary.owed
         on_time += summary.on_time
@@ -914,13 +976,8 @@ def assignments_on_time(sources: Sources, year: int, quarter: int) -> Figure:
             status=INSUFFICIENT,
             status_reason=_("No plan covers this year."),
         )
-    assignments = list(
-        Assignment.objects.filter(task__group__plan=sources.plan).select_related(
-            "task__group__plan"
-        )
-    )
     statuses = assignment_statuses(
-        assignments=assignments, year=year, quarter=quarter or 4, today=sources.today
+        assignments=sources.assignments, year=year, quarter=quarter or 4, today=sources.today
     )
     due = [s for s in statuses.values() if s.status != AssignmentState.NOT_DUE]
     done = sum(s.status == AssignmentState.DONE for s in due)
@@ -942,13 +999,11 @@ def assignments_on_time(sources: Sources, year: int, quarter: int) -> Figure:
 def propaganda_participants(sources: Sources, year: int, end: date) -> Figure:
     total = 0
     if sources.plan is not None:
+        start = date(year, 1, 1)
         total = sum(
-            ActivityReport.objects.filter(
-                Q(assignment__task__group__plan=sources.plan),
-                status=ActivityReport.Status.ACCEPTED,
-                occurred_on__gte=date(year, 1, 1),
-                occurred_on__lte=end,
-            ).values_list("participants", flat=True)
+            participants
+            for occurred_on, participants in sources.activity_participants(year)
+            if start <= occurred_on <= end
         )
     return Figure(
         Code.PROPAGANDA_PARTICIPANTS,
