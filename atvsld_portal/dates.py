@@ -1,9 +1,11 @@
-"""Date helpers: quarters and the date line of official documents."""
+"""Date helpers: quarters, local-day ranges and the date line of official documents."""
 
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
 
 
 def document_date(value: date) -> str:
@@ -43,3 +45,14 @@ def half_year_bounds(year: int, half: int) -> tuple[date, date]:
     if half == 2:
         return date(year, 7, 1), date(year, 12, 31)
     raise ValueError("half must be 1 or 2")
+
+
+def local_day_range(first: date, last: date) -> tuple[datetime, datetime]:
+    """Aware datetimes from local midnight of ``first`` to local midnight after ``last``.
+
+    Filtering ``occurred_at >= start, < end`` selects the same rows as ``occurred_at__date``
+    between both days (in the current time zone), but an index on the column serves it; the
+    cast to a local date is not indexable."""
+    start = timezone.make_aware(datetime.combine(first, time.min))
+    end = timezone.make_aware(datetime.combine(last + timedelta(days=1), time.min))
+    return start, end

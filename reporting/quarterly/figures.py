@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Count, Q, Sum
 from django.utils import timezone, translation
 
-from atvsld_portal.dates import quarter_bounds
+from atvsld_portal.dates import local_day_range, quarter_bounds
 from atvsld_portal.indicators import IndicatorCode as Code
 from atvsld_portal.models import AdministrativeUnit, Filing
 from enterprises.documents import format_number
@@ -312,24 +312,32 @@ def accident_counts(commune: AdministrativeUnit, start: date, end: date) -> dict
     the employed sector counts accidents of enterprises registered in the commune (wherever they
     happened, commuting ones left out as in K), the informal sector accidents in the commune."""
     severity = Victim.Severity
-    rows = (
-        Accident.objects.counted()
-        .filter(
-            Q(sector=Accident.Sector.EMPLOYED, enterprise__commune=commune, commuting=False)
-            | Q(sector=Accident.Sector.INFORMAL, commune=commune),
-            occurred_at__date__gte=start,
-            occurred_at__date__lte=end,
+    since, until = local_day_range(start, end)
+    counted = Accident.objects.counted().filter(occurred_at__gte=since, occurred_at__lt=until)
+    counts = {
+        "accidents": Count("pk", distinct=True),
+        "people": Count("victims"),
+        "deaths": Count("victims", filter=Q(victims__severity=severity.FATAL)),
+        "serious": Count("victims", filter=Q(victims__severity=severity.SERIOUS)),
+        "minor": Count("victims", filter=Q(victims__severity=severity.MINOR)),
+    }
+    # One branch per sector joined by UNION ALL (the sectors are disjoint): an OR across the
+    # enterprise join is served by no index and scanned every accident of the province.
+    employed = (
+        counted.filter(
+            sector=Accident.Sector.EMPLOYED, enterprise__commune=commune, commuting=False
         )
         .values("sector")
-        .annotate(
-            accidents=Count("pk", distinct=True),
-            people=Count("victims"),
-            deaths=Count("victims", filter=Q(victims__severity=severity.FATAL)),
-            serious=Count("victims", filter=Q(victims__severity=severity.SERIOUS)),
-            minor=Count("victims", filter=Q(victims__severity=severity.MINOR)),
-        )
-        .order_by("sector")
+        .annotate(**counts)
+        .order_by()
     )
+    informal = (
+        counted.filter(sector=Accident.Sector.INFORMAL, commune=commune)
+        .values("sector")
+        .annotate(**counts)
+        .order_by()
+    )
+    rows = employed.union(informal, all=True).order_by()
     found = {row["sector"]: {**row, "victims": row["people"]} for row in rows}
     result = {}
     for sector, _label in SECTORS:
@@ -341,14 +349,15 @@ def accident_counts(commune: AdministrativeUnit, start: date, end: date) -> dict
 
 
 def _commuting(commune: AdministrativeUnit, start: date, end: date) -> int:
+    since, until = local_day_range(start, end)
     return (
         Accident.objects.counted()
         .filter(
             sector=Accident.Sector.EMPLOYED,
             enterprise__commune=commune,
             commuting=True,
-            occurred_at__date__gte=start,
-            occurred_at__date__lte=end,
+            occurred_at__gte=since,
+            occurred_at__lt=until,
         )
         .count()
     )
