@@ -9,7 +9,7 @@ number of enterprises, accidents or years.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 from uuid import UUID
@@ -19,7 +19,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import number_format
 
-from atvsld_portal.dates import quarter_bounds, quarter_of
+from atvsld_portal.dates import local_day_range, quarter_bounds, quarter_of
 from atvsld_portal.indicators import IndicatorCode as Code
 from atvsld_portal.models import AdministrativeUnit, User
 from atvsld_portal.selectors import commune_list_for_user
@@ -206,31 +206,28 @@ def trend_years(plan: Plan | None, goals: dict[str, PlanGoal], year: int, today:
     return list(range(first, last + 1))
 
 
-def accidents_by_sector(
-    commune: AdministrativeUnit, year: int, quarter: int, values: dict
-) -> list[SectorRow]:
-    """Counted accidents from 1 January to the period's end, by sector, with victims by severity
-    (one query): accidents of the commune's enterprises (commuting ones left out, as in K) and
-    informal-sector accidents that happened in the commune. A year whose figures came from a
-    historical aggregate shows the aggregate's counts instead (one more query)."""
-    # A range of aware datetimes, from local midnight of 1 January to local midnight after the
-    # period's last day: the same rows as ``occurred_at__date`` between both days, but served by
-    # an index on ``occurred_at`` (the cast to a local date is not).
-    start = timezone.make_aware(datetime.combine(date(year, 1, 1), time.min))
-    end = timezone.make_aware(
-        datetime.combine(period_end(year, quarter) + timedelta(days=1), time.min)
-    )
+def accident_counts_by_sector(
+    commune: AdministrativeUnit, first: date, last: date
+) -> dict[str, dict[str, int]]:
+    """Counted accidents between two local dates, by sector, with victims by severity (one
+    query): accidents of the commune's enterprises wherever they happened (commuting ones left
+    out, as in K) and informal-sector accidents that happened in the commune. Every sector is
+    present, with zeros where nothing happened; keys: accidents, victims, fatal, serious, minor.
+
+    The dates become an aware datetime range (``local_day_range``), which an index on
+    ``occurred_at`` serves, unlike ``occurred_at__date``; the sectors are disjoint, so two
+    branches joined by UNION ALL replace an OR across the enterprise join that no index serves.
+    """
+    since, until = local_day_range(first, last)
     severity = Victim.Severity
-    counted = Accident.objects.counted().filter(occurred_at__gte=start, occurred_at__lt=end)
+    counted = Accident.objects.counted().filter(occurred_at__gte=since, occurred_at__lt=until)
     counts = {
         "accidents": Count("pk", distinct=True),
+        "people": Count("victims"),  # not "victims": that name is the relation
         "fatal": Count("victims", filter=Q(victims__severity=severity.FATAL)),
         "serious": Count("victims", filter=Q(victims__severity=severity.SERIOUS)),
         "minor": Count("victims", filter=Q(victims__severity=severity.MINOR)),
     }
-    # One branch per sector, joined by UNION ALL (the sectors are disjoint) rather than an OR
-    # across the enterprise join, which no index serves: the employed branch walks the commune's
-    # enterprises to their accidents, the informal one reads the commune's accidents.
     employed = (
         counted.filter(
             sector=Accident.Sector.EMPLOYED, enterprise__commune=commune, commuting=False
@@ -245,10 +242,24 @@ def accidents_by_sector(
         .annotate(**counts)
         .order_by()
     )
-    rows = employed.union(informal, all=True).order_by()
-    found = {row["sector"]: row for row in rows}
+    found = {row["sector"]: row for row in employed.union(informal, all=True).order_by()}
+    names = {"people": "victims"}
+    return {
+        str(sector): {names.get(key, key): found.get(sector, {}).get(key, 0) for key in counts}
+        for sector in Accident.Sector.values
+    }
+
+
+def accidents_by_sector(
+    commune: AdministrativeUnit, year: int, quarter: int, values: dict
+) -> list[SectorRow]:
+    """Counted accidents from 1 January to the period's end, by sector, with victims by severity
+    (one query): accidents of the commune's enterprises (commuting ones left out, as in K) and
+    informal-sector accidents that happened in the commune. A year whose figures came from a
+    historical aggregate shows the aggregate's counts instead (one more query)."""
+    found = accident_counts_by_sector(commune, date(year, 1, 1), period_end(year, quarter))
     sectors = [
-        SectorRow(sector=key, label=str(label), **_counts(found.get(key)))
+        SectorRow(sector=key, label=str(label), **_counts(found[key]))
         for key, label in Accident.Sector.choices
     ]
     # Follow the computation: where it used a historical aggregate, show the aggregate.
@@ -278,9 +289,7 @@ def accidents_by_sector(
     return sectors
 
 
-def _counts(row: dict | None) -> dict[str, int]:
-    if row is None:
-        return {"accidents": 0, "fatal": 0, "serious": 0, "minor": 0}
+def _counts(row: dict[str, int]) -> dict[str, int]:
     return {key: row[key] for key in ("accidents", "fatal", "serious", "minor")}
 
 

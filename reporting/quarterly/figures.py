@@ -16,7 +16,7 @@ from atvsld_portal.indicators import IndicatorCode as Code
 from atvsld_portal.models import AdministrativeUnit, Filing
 from enterprises.documents import format_number
 from enterprises.models import MonitoringRecord
-from incidents.models import Accident, DiseaseCase, DiseaseExam, Victim
+from incidents.models import Accident, DiseaseCase, DiseaseExam
 from plans.models import ActivityReport, Plan, PlanBudget, PlanGoal
 from plans.selectors import plan_status_matrix
 from plans.status import Status as AssignmentState
@@ -26,6 +26,7 @@ from reporting.selectors import (
     COUNT_CODES,
     DECIMALS,
     GOAL_CODES,
+    accident_counts_by_sector,
     dashboard_data,
     fatality_target_path,
     plan_for_year,
@@ -308,44 +309,18 @@ def _zero_counts() -> dict[str, int]:
 
 
 def accident_counts(commune: AdministrativeUnit, start: date, end: date) -> dict[str, dict]:
-    """Counted accidents by sector between two local dates, with victims by severity (one query):
-    the employed sector counts accidents of enterprises registered in the commune (wherever they
-    happened, commuting ones left out as in K), the informal sector accidents in the commune."""
-    severity = Victim.Severity
-    since, until = local_day_range(start, end)
-    counted = Accident.objects.counted().filter(occurred_at__gte=since, occurred_at__lt=until)
-    counts = {
-        "accidents": Count("pk", distinct=True),
-        "people": Count("victims"),
-        "deaths": Count("victims", filter=Q(victims__severity=severity.FATAL)),
-        "serious": Count("victims", filter=Q(victims__severity=severity.SERIOUS)),
-        "minor": Count("victims", filter=Q(victims__severity=severity.MINOR)),
+    """The report's accident counts by sector between two local dates (one query, see
+    :func:`reporting.selectors.accident_counts_by_sector`), under the report's key names."""
+    return {
+        sector: {
+            "accidents": row["accidents"],
+            "victims": row["victims"],
+            "deaths": row["fatal"],
+            "serious": row["serious"],
+            "minor": row["minor"],
+        }
+        for sector, row in accident_counts_by_sector(commune, start, end).items()
     }
-    # One branch per sector joined by UNION ALL (the sectors are disjoint): an OR across the
-    # enterprise join is served by no index and scanned every accident of the province.
-    employed = (
-        counted.filter(
-            sector=Accident.Sector.EMPLOYED, enterprise__commune=commune, commuting=False
-        )
-        .values("sector")
-        .annotate(**counts)
-        .order_by()
-    )
-    informal = (
-        counted.filter(sector=Accident.Sector.INFORMAL, commune=commune)
-        .values("sector")
-        .annotate(**counts)
-        .order_by()
-    )
-    rows = employed.union(informal, all=True).order_by()
-    found = {row["sector"]: {**row, "victims": row["people"]} for row in rows}
-    result = {}
-    for sector, _label in SECTORS:
-        row = found.get(sector)
-        result[str(sector)] = (
-            {key: row[key] for key in _zero_counts()} if row is not None else _zero_counts()
-        )
-    return result
 
 
 def _commuting(commune: AdministrativeUnit, start: date, end: date) -> int:
