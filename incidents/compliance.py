@@ -37,7 +37,7 @@ class ComplianceRow:
 
     @property
     def is_paper(self) -> bool:
-        return self.filing is not None and self.filing.channel != Filing.Channel.ONLINE
+        return _is_paper(self.filing)
 
 
 @dataclass
@@ -53,6 +53,16 @@ class ComplianceSummary:
     @property
     def filed(self) -> int:
         return self.on_time + self.late
+
+    def count(self, filing: Filing | None, state: str) -> None:
+        """Count one enterprise that owes the filing, in ``state`` (see :func:`_state`)."""
+        self.owed += 1
+        setattr(self, state, getattr(self, state) + 1)
+        self.paper += _is_paper(filing) and state in {"on_time", "late"}
+
+
+def _is_paper(filing: Filing | None) -> bool:
+    return filing is not None and filing.channel != Filing.Channel.ONLINE
 
 
 def filed_on(filing: Filing) -> date | None:
@@ -95,9 +105,7 @@ def compliance_table(
         if filing is not None and filing.status in FILED:
             row.disagreements = checks(filing)
         rows.append(row)
-        summary.owed += 1
-        setattr(summary, state, getattr(summary, state) + 1)
-        summary.paper += row.is_paper and state in {"on_time", "late"}
+        summary.count(filing, state)
         summary.disagreeing += bool(row.disagreements)
     return rows, summary
 
@@ -134,13 +142,7 @@ def compliance_summary(
     for enterprise_id in active_enterprise_ids | set(filings):
         filing = filings.get(enterprise_id)
         state, _day = _state(filing, period, today)
-        summary.owed += 1
-        setattr(summary, state, getattr(summary, state) + 1)
-        summary.paper += (
-            filing is not None
-            and filing.channel != Filing.Channel.ONLINE
-            and state in {"on_time", "late"}
-        )
+        summary.count(filing, state)
     return summary
 
 

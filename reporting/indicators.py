@@ -40,7 +40,7 @@ from atvsld_portal.dates import quarter_bounds
 from atvsld_portal.indicators import IndicatorCode as Code
 from atvsld_portal.models import AdministrativeUnit, Filing, ReportingPeriod
 from enterprises.models import AnnualOshReport, Enterprise, MonitoringRecord
-from incidents.compliance import compliance_summary
+from incidents.compliance import ComplianceSummary, compliance_summary
 from incidents.models import Accident, DiseaseCase, DiseaseExam, PeriodicAccidentReport, Victim
 from plans.models import ActivityReport, Assignment, Plan, PlanGoal
 from plans.selectors import assignment_statuses
@@ -122,6 +122,10 @@ class Sources:
         self.commune = commune
         self.year = year
         self.today = today or timezone.localdate()
+        # Loaded on first use, kept for the run (see the helpers below).
+        self._compliance: dict[int, ComplianceSummary] = {}  # period pk -> counts
+        self._filing_periods: dict[int, list[ReportingPeriod]] = {}  # year -> periods
+        self._participants: dict[int, list[tuple[date, int]]] = {}  # year -> (date, count)
         self.plan = self._plan()
         self.goals = self._goals()
         # A baseline year further back than the comparisons need is loaded too.
@@ -225,7 +229,7 @@ class Sources:
     # and kept for the run, each pass filtering them by date in Python.
     def compliance(self, period: ReportingPeriod):
         """The filing counts of a period, computed once per run (quarters share it)."""
-        cache = self.__dict__.setdefault("_compliance", {})
+        cache = self._compliance
         if period.pk not in cache:
             cache[period.pk] = compliance_summary(
                 period=period, today=self.today, active_enterprise_ids=self.active_enterprise_ids
@@ -242,7 +246,7 @@ class Sources:
 
     def filing_periods(self, year: int) -> list[ReportingPeriod]:
         """The commune's opened periods due in ``year`` up to today, by due date."""
-        cache = self.__dict__.setdefault("_filing_periods", {})
+        cache = self._filing_periods
         if year not in cache:
             cache[year] = list(
                 ReportingPeriod.objects.filter(
@@ -266,7 +270,7 @@ class Sources:
 
     def activity_participants(self, year: int) -> list[tuple[date, int]]:
         """(date, participants) of the plan's accepted activity reports of ``year``."""
-        cache = self.__dict__.setdefault("_participants", {})
+        cache = self._participants
         if year not in cache:
             cache[year] = list(
                 ActivityReport.objects.filter(
