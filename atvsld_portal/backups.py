@@ -44,7 +44,6 @@ SQLITE = "sqlite"
 DATABASE_FILES = {POSTGRESQL: "database.dump", SQLITE: "database.sqlite3"}
 # Working folders inside the media root while a restore swaps the files; never backed up.
 STAGING_PREFIXES = (".restore-", ".previous-")
-CHUNK = 1024 * 1024
 
 
 class BackupError(Exception):
@@ -63,11 +62,8 @@ class RestoreResult:
 # Helpers
 # ------------------------------------------------------------------------------
 def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as stream:
-        while chunk := stream.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 def _engine(alias: str) -> str:

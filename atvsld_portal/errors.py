@@ -13,14 +13,15 @@ from django.template.loader import render_to_string
 TOO_MUCH_DATA = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
 
 
-def _render(request: HttpRequest, template: str, status: int) -> HttpResponse:
-    return HttpResponse(render_to_string(template, request=request), status=status)
+def _render(
+    request: HttpRequest, template: str, status: int, context: dict | None = None
+) -> HttpResponse:
+    return HttpResponse(render_to_string(template, context, request=request), status=status)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if isinstance(exception, TOO_MUCH_DATA):
-        context = {"max_victims": settings.ACCIDENT_MAX_VICTIMS}
-        return HttpResponse(render_to_string("413.html", context, request=request), status=413)
+        return _render(request, "413.html", 413, {"max_victims": settings.ACCIDENT_MAX_VICTIMS})
     return _render(request, "400.html", 400)
 
 

@@ -20,6 +20,11 @@ if TYPE_CHECKING:
     from atvsld_portal.models import User
 
 
+def _logged_id(obj: models.Model) -> str:
+    """How the log names a record: its public id when it has one, else its primary key."""
+    return str(getattr(obj, "public_id", None) or obj.pk)
+
+
 def record_personal_data_view(
     user: User, obj: models.Model, *, purpose: str = ""
 ) -> PersonalDataView:
@@ -27,11 +32,10 @@ def record_personal_data_view(
 
     Call it from the view that shows the data, after the access check, never from a list.
     """
-    identifier = getattr(obj, "public_id", None) or obj.pk
     return PersonalDataView.objects.create(
         user=user,
         content_type=ContentType.objects.get_for_model(obj),
-        object_id=str(identifier),
+        object_id=_logged_id(obj),
         purpose=purpose[:100],
     )
 
@@ -50,7 +54,7 @@ def record_personal_data_views(
         PersonalDataView(
             user=user,
             content_type=ContentType.objects.get_for_model(obj),
-            object_id=str(getattr(obj, "public_id", None) or obj.pk),
+            object_id=_logged_id(obj),
             viewed_at=now,
             purpose=purpose[:100],
         )
@@ -62,9 +66,8 @@ def record_personal_data_views(
 
 
 def personal_data_view_list(*, obj: models.Model):
-    identifier = getattr(obj, "public_id", None) or obj.pk
     return PersonalDataView.objects.filter(
-        content_type=ContentType.objects.get_for_model(obj), object_id=str(identifier)
+        content_type=ContentType.objects.get_for_model(obj), object_id=_logged_id(obj)
     ).select_related("user")
 
 
