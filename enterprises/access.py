@@ -59,5 +59,11 @@ def can_edit_filing(user: User, filing: Filing, enterprise: Enterprise) -> bool:
     return is_member(user, enterprise) and not filing.is_locked_for_enterprise()
 
 
-def can_upload_scan(user: User, enterprise: Enterprise) -> bool:
+def may_file_for(user: User, enterprise: Enterprise) -> bool:
+    """Who files for an enterprise: its own members online, the commune's officials for what
+    arrived on paper, by phone or email (the edit window is can_edit_filing's business)."""
     return can_manage_registry(user) or is_member(user, enterprise)
+
+
+def can_upload_scan(user: User, enterprise: Enterprise) -> bool:
+    return may_file_for(user, enterprise)

@@ -35,7 +35,7 @@ from enterprises.access import (
     can_list_filings,
     can_manage_registry,
     can_upload_scan,
-    is_member,
+    may_file_for,
 )
 from enterprises.forms import (
     ANNUAL_REPORT_SECTIONS,
@@ -89,7 +89,7 @@ def _decide(
 def _submit(
     request: HttpRequest, filing: Filing, action: Callable[..., Filing], **kwargs
 ) -> HttpResponse:
-    may_file = can_manage_registry(request.user) or is_member(request.user, filing.enterprise)
+    may_file = may_file_for(request.user, filing.enterprise)
     if filing.status == Filing.Status.SUBMITTED and may_file:
         return filing_submit_repeat(request, filing)  # a second click, or back and resubmit
     if not can_edit_filing(request.user, filing, filing.enterprise):
@@ -144,7 +144,7 @@ def annual_report_list(request: HttpRequest) -> HttpResponse:
 def annual_report_start(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Open (or create) the enterprise's report for a year, then go to its form."""
     enterprise = enterprise_get_for_user(user=request.user, public_id=public_id)
-    if not (can_manage_registry(request.user) or is_member(request.user, enterprise)):
+    if not may_file_for(request.user, enterprise):
         raise PermissionDenied
     year_param = request.POST.get("year", "")
     year = int(year_param) if year_param.isdecimal() else timezone.localdate().year
@@ -399,7 +399,7 @@ def _monitoring_form_page(request: HttpRequest, record: MonitoringRecord) -> Htt
 @require_http_methods(["GET", "POST"])
 def monitoring_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
     enterprise = enterprise_get_for_user(user=request.user, public_id=public_id)
-    if not (can_manage_registry(request.user) or is_member(request.user, enterprise)):
+    if not may_file_for(request.user, enterprise):
         raise PermissionDenied
     record = MonitoringRecord(enterprise=enterprise, year=timezone.localdate().year)
     return _monitoring_form_page(request, record)

@@ -30,7 +30,13 @@ from atvsld_portal.submissions import (
     submission_repeat,
     submit_once,
 )
-from enterprises.access import can_decide_filings, can_edit_filing, can_manage_registry, is_member
+from enterprises.access import (
+    can_decide_filings,
+    can_edit_filing,
+    can_manage_registry,
+    is_member,
+    may_file_for,
+)
 from enterprises.forms import ApproveForm, ChannelForm, ReasonForm
 from enterprises.models import Enterprise
 from enterprises.selectors import enterprise_get_for_user
@@ -69,10 +75,6 @@ def _require_disease_reader(user: User) -> None:
     """Commune officials, leaders, province viewers and enterprise users; not unit reporters."""
     if not (user.is_superuser or user.role in {*COMMUNE_READERS, User.Role.ENTERPRISE_USER}):
         raise PermissionDenied
-
-
-def _may_file_for(user: User, enterprise: Enterprise) -> bool:
-    return can_manage_registry(user) or is_member(user, enterprise)
 
 
 def _enterprise_from_query(request: HttpRequest) -> Enterprise | None:
@@ -162,7 +164,7 @@ def _exam_form_page(request: HttpRequest, exam: DiseaseExam, *, enterprises=None
         and form.is_valid()
         and (channel_form is None or channel_form.is_valid())
     ):
-        if not _may_file_for(request.user, form.instance.enterprise):
+        if not may_file_for(request.user, form.instance.enterprise):
             raise PermissionDenied
         save = partial(
             services.disease_exam_save,
@@ -199,7 +201,7 @@ def exam_create(request: HttpRequest) -> HttpResponse:
     """A round filed online by the enterprise, or typed in by the commune from paper."""
     enterprise = _enterprise_from_query(request)
     if enterprise is not None:
-        if not _may_file_for(request.user, enterprise):
+        if not may_file_for(request.user, enterprise):
             raise PermissionDenied
         return _exam_form_page(request, DiseaseExam(enterprise=enterprise))
     if not (can_manage_registry(request.user) or request.user.role == User.Role.ENTERPRISE_USER):
@@ -242,7 +244,7 @@ def exam_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_POST
 def exam_submit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     exam, can_edit = _get_exam_for_user(request, public_id)
-    if exam.status == Filing.Status.SUBMITTED and _may_file_for(request.user, exam.enterprise):
+    if exam.status == Filing.Status.SUBMITTED and may_file_for(request.user, exam.enterprise):
         return filing_submit_repeat(request, exam)  # a second click, or back and resubmit
     if not can_edit:
         raise PermissionDenied

@@ -36,7 +36,7 @@ from enterprises.access import (
     can_list_filings,
     can_manage_registry,
     can_upload_scan,
-    is_member,
+    may_file_for,
 )
 from enterprises.forms import ApproveForm, ChannelForm, ReasonForm, ScanUploadForm
 from enterprises.models import Enterprise
@@ -141,7 +141,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
     # Members start their own enterprises' reports; officials start one to enter a paper report.
     if enterprise is not None:
-        may_start = [enterprise] if can_manage_registry(user) or is_member(user, enterprise) else []
+        may_start = [enterprise] if may_file_for(user, enterprise) else []
     elif user.is_enterprise_user:
         may_start = list(enterprise_list_for_user(user=user).order_by("name"))
     else:
@@ -166,7 +166,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def report_start(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Open (or create) the enterprise's report for a period the commune opened."""
     enterprise = enterprise_get_for_user(user=request.user, public_id=public_id)
-    if not (can_manage_registry(request.user) or is_member(request.user, enterprise)):
+    if not may_file_for(request.user, enterprise):
         raise PermissionDenied
     back = f"{reverse('statistics:report_list')}?{urlencode({'enterprise': enterprise.public_id})}"
     form = ReportStartForm(request.POST)
@@ -315,7 +315,7 @@ def report_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_POST
 def report_submit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     report, can_edit = _get_report_for_user(request, public_id)
-    may_file = can_manage_registry(request.user) or is_member(request.user, report.enterprise)
+    may_file = may_file_for(request.user, report.enterprise)
     if report.status == Filing.Status.SUBMITTED and may_file:
         return filing_submit_repeat(request, report)  # a second click, or back and resubmit
     if not can_edit:
