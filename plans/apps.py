@@ -36,4 +36,7 @@ class PlansConfig(AppConfig):
     verbose_name = _("Plans")
 
     def ready(self) -> None:
+        from plans import signals
+
         post_migrate.connect(seed_plans_reference_data, sender=self)
+        signals.connect()

@@ -9,12 +9,12 @@ number of enterprises, accidents or years.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from django.db.models import Case, Count, F, JSONField, Q, QuerySet, When
+from django.db.models import Case, Count, F, JSONField, Max, Q, QuerySet, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -366,6 +366,31 @@ def dashboard_data(
         overdue=overdue,
         matrix=matrix,
     )
+
+
+@dataclass(frozen=True)
+class FiguresStamp:
+    """When a commune's indicator values were last written, and how many the period shown has.
+
+    ``last_computed`` covers every year, since the dashboard's trends read several; a computation
+    run rewrites every value it covers, so the stamp moves with each run. Accident, report and
+    aggregate changes reach the dashboard through the run they queue.
+    """
+
+    last_computed: datetime | None
+    computed_at: datetime | None  # of the year and quarter shown
+    count: int  # values of the year and quarter shown
+
+
+def figures_stamp(*, commune: AdministrativeUnit, year: int, quarter: int) -> FiguresStamp:
+    """The commune's :class:`FiguresStamp` for ``year`` and ``quarter`` (one query)."""
+    shown = Q(year=year, quarter=quarter)
+    row = IndicatorValue.objects.filter(commune=commune).aggregate(
+        last=Max("computed_at"),
+        shown=Max("computed_at", filter=shown),
+        count=Count("pk", filter=shown),
+    )
+    return FiguresStamp(row["last"], row["shown"], row["count"])
 
 
 def fatality_target_path(data: DashboardData) -> dict[int, Decimal | None] | None:

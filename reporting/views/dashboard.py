@@ -17,13 +17,16 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from atvsld_portal.caching import cached, fragment_key
 from atvsld_portal.dates import quarter_of
 from atvsld_portal.indicators import IndicatorCode as Code
 from atvsld_portal.models import AdministrativeUnit, User
@@ -31,6 +34,7 @@ from atvsld_portal.selectors import commune_list_for_user
 from atvsld_portal.services import indicators_recompute_later
 from incidents.models import Victim
 from plans.models import PlanGoal
+from plans.signals import plans_generation
 from plans.status import Status as AssignmentState
 from reporting import charts
 from reporting.models import ComputationRun, IndicatorValue
@@ -39,10 +43,12 @@ from reporting.selectors import (
     DECIMALS,
     GOAL_CODES,
     DashboardData,
+    FiguresStamp,
     can_read_indicators,
     dashboard_commune_for_user,
     dashboard_data,
     fatality_target_path,
+    figures_stamp,
     number_text,
     value_text,
 )
@@ -361,10 +367,10 @@ def _plan_url(data: DashboardData) -> str | None:
     return f"{data.plan.get_absolute_url()}?{query}"
 
 
-def _year_choices(data: DashboardData, today: date) -> list[int]:
+def _year_choices(plan_start_year: int | None, today: date) -> list[int]:
     first = today.year - 6
-    if data.plan is not None:
-        first = min(first, data.plan.start_year)
+    if plan_start_year is not None:
+        first = min(first, plan_start_year)
     return list(range(today.year, max(first, FIRST_YEAR) - 1, -1))
 
 
@@ -373,6 +379,75 @@ def _quarter_choices(year: int, today: date) -> list[tuple[int, str]]:
     choices = [(0, _("Full year"))]
     choices += [(q, _("Quarter %(quarter)s to date") % {"quarter": q}) for q in range(1, last + 1)]
     return choices
+
+
+# ------------------------------------------------------------------------------
+# The body below the header, cached
+# ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DashboardBody:
+    """The dashboard below its header, rendered, and the first year of the plan it showed.
+
+    It is the same for every reader of the commune with the same role, so it is cached under a
+    key naming everything it shows (see :func:`dashboard_body`); the header, which carries the
+    reader's own form token and rights, is rendered on every request.
+    """
+
+    html: SafeString
+    plan_start_year: int | None
+
+
+def dashboard_body(
+    *,
+    commune: AdministrativeUnit,
+    year: int,
+    quarter: int,
+    user: User,
+    today: date,
+    stamp: FiguresStamp,
+) -> DashboardBody:
+    """The rendered body, from the cache when nothing it shows has changed.
+
+    The key names the figures' stamp (every computation run moves it; accidents, reports and
+    aggregates change the figures through the run they queue), the plans generation (any plan
+    record, unit or commune saved), the day (plan statuses and what is overdue move with it), the
+    language and the reader's role (what is overdue is read through the reader's plan scope).
+    """
+    plans_gen = plans_generation()
+    key = None
+    if plans_gen is not None:
+        key = fragment_key(
+            "dashboard-body",
+            commune.pk,
+            year,
+            quarter,
+            today,
+            get_language(),
+            stamp.last_computed,
+            plans_gen,
+            user.role,
+            user.is_superuser,
+        )
+
+    def build() -> DashboardBody:
+        data = dashboard_data(commune=commune, year=year, quarter=quarter, user=user, today=today)
+        sector_svg, sector_table = _sector_chart(data)
+        context = {
+            "data": data,
+            "year": year,
+            "cards": _goal_cards(data),
+            "context_rows": _context_rows(data),
+            "sector_chart": sector_svg,
+            "sector_table": sector_table,
+            "plan_progress": _plan_progress(data),
+            "plan_url": _plan_url(data),
+            "overdue": data.overdue[:10],
+            "overdue_count": len(data.overdue),
+        }
+        html = render_to_string("reporting/includes/_dashboard_body.html", context)
+        return DashboardBody(html, data.plan.start_year if data.plan is not None else None)
+
+    return cached(key, build)
 
 
 # ------------------------------------------------------------------------------
@@ -394,27 +469,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         )
     today = timezone.localdate()
     year, quarter = period_from_query(request, today)
-    data = dashboard_data(commune=commune, year=year, quarter=quarter, user=user, today=today)
+    stamp = figures_stamp(commune=commune, year=year, quarter=quarter)
+    body = dashboard_body(
+        commune=commune, year=year, quarter=quarter, user=user, today=today, stamp=stamp
+    )
     own_commune = user.administrative_unit_id == commune.pk
-    sector_svg, sector_table = _sector_chart(data)
-    year_values = [v for (y, _code), v in data.values.items() if y == year]
     context = {
-        "data": data,
         "commune": commune,
         "year": year,
         "quarter": quarter,
         "period_label": period_label(year, quarter),
-        "years": _year_choices(data, today),
+        "years": _year_choices(body.plan_start_year, today),
         "quarters": _quarter_choices(year, today),
-        "cards": _goal_cards(data),
-        "context_rows": _context_rows(data),
-        "sector_chart": sector_svg,
-        "sector_table": sector_table,
-        "plan_progress": _plan_progress(data),
-        "plan_url": _plan_url(data),
-        "overdue": data.overdue[:10],
-        "overdue_count": len(data.overdue),
-        "computed_at": max((v.computed_at for v in year_values), default=None),
+        "body": body.html,
+        "has_values": stamp.count > 0,
+        "computed_at": stamp.computed_at,
         "can_recompute": can_recompute(user) and (own_commune or user.is_superuser),
         "read_only": not own_commune,
         "commune_param": "" if own_commune else commune.pk,

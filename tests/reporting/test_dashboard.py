@@ -19,7 +19,7 @@ from atvsld_portal.services import RECOMPUTE_TASK
 from incidents.models import Victim
 from plans.models import PlanGoal
 from reporting.models import ComputationRun, IndicatorValue
-from reporting.selectors import CONTEXT_CODES, GOAL_CODES, dashboard_data
+from reporting.selectors import CONTEXT_CODES, GOAL_CODES, dashboard_data, value_text
 from reporting.services import indicators_recompute
 from tests.core.factories import CommuneFactory, ProvinceFactory, UserFactory
 from tests.enterprises.factories import EnterpriseFactory
@@ -36,6 +36,7 @@ from tests.reporting.factories import (
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 20)
 DASHBOARD = "/reporting/dashboard/"
+FF = Code.FATALITY_FREQUENCY
 FATAL, SERIOUS, MINOR = Victim.Severity.FATAL, Victim.Severity.SERIOUS, Victim.Severity.MINOR
 EXPLAIN_LINK = re.compile(r'href="/reporting/explain/([0-9a-f-]{36})/"')
 
@@ -378,3 +379,95 @@ def test_anonymous_is_sent_to_login(client):
     response = client.get(DASHBOARD)
     assert response.status_code == 302
     assert reverse("login") in response["Location"]
+
+
+# ------------------------------------------------------------------------------
+# The cached body: served again while nothing it shows changes, rebuilt once something does
+# ------------------------------------------------------------------------------
+def _count_queries(client, user, data, when=TODAY):
+    with time_machine.travel(when):
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(DASHBOARD, data)
+    assert response.status_code == 200
+    return response, len(queries)
+
+
+def test_a_second_view_is_served_from_the_cache(client, leader, officer, commune, worked_example):
+    first, cold = _count_queries(client, leader, {"year": 2026, "quarter": 0})
+    second, warm = _count_queries(client, leader, {"year": 2026, "quarter": 0})
+
+    assert warm < cold - 5  # the plan, its goals, values, accidents, statuses are not read again
+    goals = first.text[first.text.index('id="goal-') :]
+    assert second.text[second.text.index('id="goal-') :] == goals
+    # The header is the reader's own: the official's copy has the recompute form, not the leader's.
+    officer_page, _queries = _count_queries(client, officer, {"year": 2026, "quarter": 0})
+    assert reverse("reporting:recompute") in officer_page.text
+    assert reverse("reporting:recompute") not in second.text
+
+
+def test_a_computation_run_shows_its_figures_at_once(client, leader, commune, worked_example):
+    quarry, _bricks = worked_example
+    before = get(client, leader, data={"year": 2026, "quarter": 0}).text
+    old = value_text(IndicatorValue.objects.get(commune=commune, year=2026, quarter=0, code=FF))
+
+    accident(quarry, local(2026, 10, 2), FATAL)
+    recompute(commune, 2026)
+
+    new = value_text(IndicatorValue.objects.get(commune=commune, year=2026, quarter=0, code=FF))
+    assert new != old
+    after = get(client, leader, data={"year": 2026, "quarter": 0}).text
+    assert f">{old}<" in before
+    assert f">{new}<" in after
+    assert f">{old}<" not in after
+
+
+def test_a_plan_change_shows_at_once_after_its_commit(
+    client, officer, commune, worked_example, django_capture_on_commit_callbacks
+):
+    plan = commune.plans.get()
+    before = get(client, officer, data={"year": 2026, "quarter": 3}).text
+    assert "overdue-list" not in before
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assignment = AssignmentFactory(task__group__plan=plan, cadence="quarterly")
+
+    after = get(client, officer, data={"year": 2026, "quarter": 3}).text
+    assert assignment.task.get_absolute_url() in after
+    # A unit renamed (a core record the overdue list prints) shows too.
+    with django_capture_on_commit_callbacks(execute=True):
+        assignment.unit.name = "Đoàn Thanh niên xã (tên mới)"
+        assignment.unit.save()
+    assert "Đoàn Thanh niên xã (tên mới)" in get(client, officer, data={"year": 2026}).text
+
+
+def test_the_next_day_rebuilds_what_is_overdue(client, officer, commune, worked_example):
+    plan = commune.plans.get()
+    assignment = AssignmentFactory(task__group__plan=plan, cadence="quarterly")
+    params = {"year": 2026, "quarter": 3}
+
+    in_september, _queries = _count_queries(client, officer, params, when=date(2026, 9, 15))
+    in_november, _queries = _count_queries(client, officer, params, when=TODAY)
+
+    overdue = assignment.task.get_absolute_url()
+    assert overdue in in_september.text  # quarter 2's report, due 30/06
+    assert "30/09/2026" not in in_september.text  # quarter 3 still open on 15/09
+    assert "30/09/2026" in in_november.text  # closed on 30/09 without a report
+
+
+def test_the_page_is_whole_when_the_cache_is_down(
+    client, leader, commune, worked_example, settings
+):
+    healthy = get(client, leader, data={"year": 2026, "quarter": 0}).text
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens on the discard port
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+
+    down = get(client, leader, data={"year": 2026, "quarter": 0})
+
+    assert down.status_code == 200
+    assert down.text[down.text.index('id="goal-') :] == healthy[healthy.index('id="goal-') :]
