@@ -6,7 +6,7 @@ Differences from production, each needed to measure on one machine without a pro
 - the TLS proxy is absent: requests say ``X-Forwarded-Proto: https`` (the header Caddy sets) or
   use the test client's ``secure=True``, so the SSL redirect and secure cookies stay on;
 - Celery runs eagerly (no worker to wait for); the outbox rows the services write are settled by
-  the bench itself;
+  the bench itself; the cache is Redis as in production, on its own database (BENCH_REDIS_URL);
 - static files are collected into ``var/bench/static`` and private files go to ``var/bench/media``.
 """
 
@@ -37,6 +37,17 @@ if os.environ.get("BENCH_SCALE"):
     DATABASES["default"]["NAME"] += f"_{os.environ['BENCH_SCALE']}"
 
 ROOT_URLCONF = "bench.urls"
+
+# The cache is production's: Redis, shared by the gunicorn workers (a database of its own).
+BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": BENCH_REDIS_URL,
+        "KEY_PREFIX": "atvsld-bench",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+}
 
 BENCH_DIR = BASE_DIR / "var" / "bench"
 STATIC_ROOT = BENCH_DIR / "static"
