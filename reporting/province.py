@@ -23,18 +23,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import cached_property
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
 from django.db.models.fields.json import KT
 from django.urls import NoReverseMatch, reverse
 from django.utils import numberformat, timezone
-from django.utils.formats import get_format, number_format
+from django.utils.formats import get_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from atvsld_portal.dates import local_day_range
 from atvsld_portal.indicators import IndicatorCode as Code
 from atvsld_portal.models import AdministrativeUnit, Filing, User
 from atvsld_portal.selectors import commune_list_for_user
@@ -139,8 +141,27 @@ STATUS_BADGES = {
     Status.INSUFFICIENT: "text-bg-secondary",
     Status.NO_TARGET: "text-bg-light border",
 }
-# The keys of IndicatorValue.details that Cell.detail prints.
-DETAIL_KEYS = ("required", "deaths", "serious")
+# The keys of IndicatorValue.details that the cells print, each with the indicators whose cells
+# print it. Only those rows read ``details``: it can hold long lists of establishment names,
+# stored compressed out of line, and reading one key of it decompresses the whole document.
+DETAIL_KEYS = {
+    "required": (Code.MONITORED_ENTERPRISES,),
+    "deaths": (Code.INFORMAL_ACCIDENTS,),
+    "serious": (Code.INFORMAL_ACCIDENTS,),
+}
+# The fields of IndicatorValue a cell prints.
+CELL_FIELDS = (
+    "commune_id",
+    "code",
+    "public_id",
+    "value",
+    "numerator",
+    "denominator",
+    "status",
+    "status_reason",
+    "provisional",
+    "source_note",
+)
 SORT_COMMUNE = "commune"
 SORT_COLUMNS = (SORT_COMMUNE, *PROVINCE_CODES)
 
@@ -165,6 +186,12 @@ class NumberFormatter:
         )
 
     def __call__(self, value, decimals: int) -> str:
+        if (
+            self.grouping == 3
+            and decimals in _CUTOFFS
+            and (type(value) is int or (isinstance(value, Decimal) and value.is_finite()))
+        ):
+            return self._grouped_by_three(value, decimals)
         return numberformat.format(
             value,
             self.decimal_separator,
@@ -174,12 +201,31 @@ class NumberFormatter:
             force_grouping=True,
         )
 
+    def _grouped_by_three(self, value: int | Decimal, decimals: int) -> str:
+        """What ``numberformat.format`` gives for groups of three digits (decimals cut, not
+        rounded; a value too small to show is 0), with Python's own digit grouping: the table
+        formats about two thousand numbers per request. The values come from numeric columns,
+        far below the 200 digits where ``numberformat`` switches to scientific notation."""
+        if type(value) is int:
+            if not decimals:
+                return f"{value:,}".replace(",", self.thousand_separator)
+            text = str(value)
+        else:
+            text = f"{Decimal(0) if abs(value) < _CUTOFFS[decimals] else value:f}"
+        int_part, _dot, dec_part = text.partition(".")
+        sign = "-" if int_part[0] == "-" else ""
+        int_part = f"{abs(int(int_part)):,}".replace(",", self.thousand_separator)
+        if not decimals:
+            return f"{sign}{int_part}"
+        dec_part = dec_part[:decimals].ljust(decimals, "0")
+        return f"{sign}{int_part}{self.decimal_separator}{dec_part}"
 
-def _default_format(value, decimals: int) -> str:
-    return number_format(value, decimals, force_grouping=True)
+
+# The smallest value ``numberformat.format`` shows with 0 to 3 decimals (below it prints 0).
+_CUTOFFS = {decimals: Decimal(1).scaleb(-max(decimals, 1)) for decimals in range(4)}
 
 
-def _int(value: Decimal | None, fmt=_default_format) -> str:
+def _int(value: Decimal | None, fmt: Callable[[object, int], str]) -> str:
     return fmt(int(value or 0), 0)
 
 
@@ -191,107 +237,97 @@ def url_or_blank(name: str, **kwargs) -> str:
         return ""
 
 
-def dashboard_url(commune: AdministrativeUnit) -> str:
-    """The commune's dashboard, read-only for the province viewer."""
+def dashboard_url_maker() -> Callable[[AdministrativeUnit], str]:
+    """A function giving a commune's dashboard URL (read-only for the province viewer), reversed
+    once for the whole table."""
     url = url_or_blank("reporting:dashboard")
-    return f"{url}?commune={commune.pk}" if url else ""
+    if not url:
+        return lambda commune: ""
+    return lambda commune: f"{url}?commune={commune.pk}"
 
 
 _PLACEHOLDER_ID = UUID(int=0)
 
 
-def explain_url_maker() -> Callable[[IndicatorValue], str]:
-    """A function giving a value's explain URL: reversed once, then the id put in, because a
-    province page links hundreds of values and each reverse() costs more than the rest of its
-    cell."""
+def explain_url_maker() -> Callable[[UUID], str]:
+    """A function giving the explain URL of a value from its ``public_id``: reversed once, then
+    the id put in, because a province page links hundreds of values and each reverse() costs
+    more than the rest of its cell."""
     try:
         pattern = reverse("reporting:explain", kwargs={"public_id": _PLACEHOLDER_ID})
     except NoReverseMatch:
-        return lambda value: ""
+        return lambda public_id: ""
     head, tail = pattern.split(str(_PLACEHOLDER_ID))
-    return lambda value: f"{head}{value.public_id}{tail}"
+    return lambda public_id: f"{head}{public_id}{tail}"
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Cell:
-    """One indicator value of one commune, or None when it has not been computed.
+    """One indicator value of one commune as the table prints it, every text already formatted:
+    the table has hundreds of cells, so the template reads plain attributes only.
 
-    ``details`` holds the keys of ``value.details`` the cell prints (see :data:`DETAIL_KEYS`),
-    when the value was loaded without its ``details``; ``fmt`` formats the numbers."""
+    ``computed`` is False when the value has not been computed; a computed value can still have
+    no ``number`` (not enough data), and then shows "—"."""
 
     code: str
-    value: IndicatorValue | None
+    computed: bool = False
+    number: Decimal | None = None
+    display: str = ""
+    detail: str = ""
     explain_url: str = ""
-    details: dict | None = None
-    fmt: object = _default_format
-    status_labels: dict[str, str] | None = None
+    badge: str = ""
+    status_label: str = ""
+    status_reason: str = ""
+    provisional: bool = False
+    source_note: str = ""
 
-    @property
-    def number(self) -> Decimal | None:
-        return self.value.value if self.value is not None else None
 
-    @cached_property
-    def display(self) -> str:
-        if self.number is None:
-            return "—"
-        text = self.fmt(self.number, DECIMALS[self.code])
-        unit = UNITS.get(self.code, "")
-        return f"{text} {unit}".strip() if unit == "‰" else f"{text}{unit}"
+def _display(code: str, number: Decimal | None, fmt: Callable[[object, int], str]) -> str:
+    if number is None:
+        return "—"
+    text = fmt(number, DECIMALS[code])
+    unit = UNITS.get(code, "")
+    return f"{text} {unit}".strip() if unit == "‰" else f"{text}{unit}"
 
-    @cached_property
-    def detail(self) -> str:
-        """Counts behind the value: deaths/N, examined/exposed, the required count..."""
-        value = self.value
-        if value is None:
+
+def _detail(code: str, value: dict, fmt: Callable[[object, int], str]) -> str:
+    """Counts behind the value: deaths/N, examined/exposed, the required count..."""
+    numerator = _int(value["numerator"], fmt)
+    denominator = _int(value["denominator"], fmt)
+    if code == Code.FATALITY_FREQUENCY:
+        return _("%(deaths)s deaths / N %(workers)s") % {
+            "deaths": numerator,
+            "workers": denominator if value["denominator"] else "—",
+        }
+    if code == Code.ACCIDENT_FREQUENCY:
+        return _("%(victims)s injured / N %(workers)s") % {
+            "victims": numerator,
+            "workers": denominator if value["denominator"] else "—",
+        }
+    if code == Code.MONITORED_ENTERPRISES:
+        required = value["detail_required"]
+        if required is None:
             return ""
-        numerator = _int(value.numerator, self.fmt)
-        denominator = _int(value.denominator, self.fmt)
-        details = (value.details if self.details is None else self.details) or {}
-        if self.code == Code.FATALITY_FREQUENCY:
-            return _("%(deaths)s deaths / N %(workers)s") % {
-                "deaths": numerator,
-                "workers": denominator if value.denominator else "—",
-            }
-        if self.code == Code.ACCIDENT_FREQUENCY:
-            return _("%(victims)s injured / N %(workers)s") % {
-                "victims": numerator,
-                "workers": denominator if value.denominator else "—",
-            }
-        if self.code == Code.MONITORED_ENTERPRISES:
-            required = details.get("required")
-            if required is None:
-                return ""
-            return _("required %(required)s") % {"required": _int(Decimal(required), self.fmt)}
-        if self.code == Code.INFORMAL_ACCIDENTS:
-            return _("%(deaths)s deaths, %(serious)s seriously injured") % {
-                "deaths": details.get("deaths", 0),
-                "serious": details.get("serious", 0),
-            }
-        if value.denominator:
-            return f"{numerator}/{denominator}"
-        return ""
-
-    @property
-    def status_label(self) -> str:
-        if self.value is None:
-            return ""
-        if self.status_labels is not None:
-            return self.status_labels.get(self.value.status, self.value.status)
-        return self.value.get_status_display()
-
-    @property
-    def badge(self) -> str:
-        return STATUS_BADGES.get(self.value.status, "") if self.value is not None else ""
+        return _("required %(required)s") % {"required": _int(Decimal(required), fmt)}
+    if code == Code.INFORMAL_ACCIDENTS:
+        deaths, serious = value["detail_deaths"], value["detail_serious"]
+        return _("%(deaths)s deaths, %(serious)s seriously injured") % {
+            "deaths": 0 if deaths is None else deaths,
+            "serious": 0 if serious is None else serious,
+        }
+    if value["denominator"]:
+        return f"{numerator}/{denominator}"
+    return ""
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class CommuneRow:
     commune: AdministrativeUnit
     dashboard_url: str
     cells: list[Cell]
 
     def cell(self, code: str) -> Cell:
-        return next(cell for cell in self.cells if cell.code == code)
+        return self.cells[PROVINCE_CODES.index(code)]
 
 
 def side_by_side(
@@ -299,37 +335,56 @@ def side_by_side(
 ) -> list[CommuneRow]:
     """Each commune's values of :data:`PROVINCE_CODES`, read in one query for all communes.
 
-    ``details`` is not loaded (it can hold long lists of establishment names): only the keys
-    the cells print are read from it, in the database."""
+    The values are read as plain rows (no model instances), without ``details``: only the keys
+    the cells print are read from it, in the database and for the indicators that print them
+    (:data:`DETAIL_KEYS`)."""
     communes = list(communes)
-    values: dict[tuple[int, str], IndicatorValue] = {
-        (value.commune_id, value.code): value
+    values: dict[tuple[int, str], dict] = {
+        (value["commune_id"], value["code"]): value
         for value in IndicatorValue.objects.filter(
             commune__in=[commune.pk for commune in communes],
             year=year,
             quarter=quarter,
             code__in=PROVINCE_CODES,
         )
-        .defer("details")
-        .annotate(**{f"detail_{key}": KT(f"details__{key}") for key in DETAIL_KEYS})
+        .order_by()
+        .values(
+            *CELL_FIELDS,
+            **{
+                f"detail_{key}": Case(When(code__in=codes, then=KT(f"details__{key}")))
+                for key, codes in DETAIL_KEYS.items()
+            },
+        )
     }
     fmt = NumberFormatter.for_active_language()
     explain_url = explain_url_maker()
-    status_labels = {status: str(label) for status, label in IndicatorValue.Status.choices}
+    dashboard_url = dashboard_url_maker()
+    status_labels = {status: str(label) for status, label in Status.choices}
+    not_computed = {code: Cell(code) for code in PROVINCE_CODES}
     rows = []
     for commune in communes:
         cells = []
         for code in PROVINCE_CODES:
             value = values.get((commune.pk, code))
             if value is None:
-                cells.append(Cell(code, None, fmt=fmt))
+                cells.append(not_computed[code])
                 continue
-            details = {
-                key: getattr(value, f"detail_{key}")
-                for key in DETAIL_KEYS
-                if getattr(value, f"detail_{key}") is not None
-            }
-            cells.append(Cell(code, value, explain_url(value), details, fmt, status_labels))
+            status = value["status"]
+            cells.append(
+                Cell(
+                    code,
+                    computed=True,
+                    number=value["value"],
+                    display=_display(code, value["value"], fmt),
+                    detail=_detail(code, value, fmt),
+                    explain_url=explain_url(value["public_id"]),
+                    badge=STATUS_BADGES.get(status, ""),
+                    status_label=status_labels.get(status, status),
+                    status_reason=value["status_reason"],
+                    provisional=value["provisional"],
+                    source_note=value["source_note"],
+                )
+            )
         rows.append(CommuneRow(commune, dashboard_url(commune), cells))
     return rows
 
@@ -347,16 +402,38 @@ def sort_rows(rows: list[CommuneRow], column: str, *, descending: bool) -> list[
 
 
 def value_years(*, communes: QuerySet[AdministrativeUnit]) -> list[int]:
-    """Years that have computed values for these communes, newest first."""
-    return sorted(
-        set(
-            IndicatorValue.objects.filter(commune__in=communes)
-            .order_by()
-            .values_list("year", flat=True)
-            .distinct()
-        ),
-        reverse=True,
-    )
+    """Years that have computed values for these communes, newest first.
+
+    A province has tens of thousands of values over a handful of years, and ``SELECT DISTINCT
+    year`` reads them all. This query skips instead from each commune's first year to its next
+    one, each step one probe of the (commune, year, quarter, code) unique index. The ORM cannot
+    write a recursive query; this one is plain SQL that PostgreSQL and SQLite both run."""
+    try:
+        units_sql, params = communes.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    quote = connections[communes.db].ops.quote_name
+    values = quote(IndicatorValue._meta.db_table)
+    units = quote(AdministrativeUnit._meta.db_table)
+    # Only quoted names and the ORM's own SQL go into the text; every value is a parameter.
+    sql = f"""
+        WITH RECURSIVE found (commune_id, year) AS (
+            SELECT unit.id, (SELECT MIN(v.year) FROM {values} v WHERE v.commune_id = unit.id)
+            FROM {units} unit
+            WHERE unit.id IN ({units_sql})
+            UNION ALL
+            SELECT found.commune_id, (
+                SELECT MIN(v.year) FROM {values} v
+                WHERE v.commune_id = found.commune_id AND v.year > found.year
+            )
+            FROM found
+            WHERE found.year IS NOT NULL
+        )
+        SELECT DISTINCT year FROM found WHERE year IS NOT NULL
+    """
+    with connections[communes.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return sorted((year for (year,) in cursor.fetchall()), reverse=True)
 
 
 # ------------------------------------------------------------------------------
@@ -368,13 +445,13 @@ def serious_accidents(
     """Counted accidents of ``year`` (local date) that happened in the communes or were declared
     by their enterprises, any sector, with a death or two or more seriously injured; newest
     first. The victims are prefetched with their severity only."""
-    start, end = period_bounds(year, "year")
+    since, until = local_day_range(*period_bounds(year, "year"))
     severity = Victim.Severity
     return (
         accident_list_for_user(user=user)
         .counted()
         .filter(Q(commune__in=communes) | Q(enterprise__commune__in=communes))
-        .filter(occurred_at__date__gte=start, occurred_at__date__lte=end)
+        .filter(occurred_at__gte=since, occurred_at__lt=until)
         .annotate(
             death_count=Count("victims", filter=Q(victims__severity=severity.FATAL)),
             serious_count=Count("victims", filter=Q(victims__severity=severity.SERIOUS)),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from html import escape
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,6 +20,8 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from atvsld_portal.exports import XLSX_CONTENT_TYPE
@@ -104,6 +107,44 @@ def _base_context(scope: Scope, tab: str) -> dict:
 # ------------------------------------------------------------------------------
 # Communes side by side
 # ------------------------------------------------------------------------------
+def _table_rows(rows: list[selectors.CommuneRow]) -> list[tuple[selectors.CommuneRow, SafeString]]:
+    """Each row of the side-by-side table with the markup of its value cells (``<td>``).
+
+    The cells are built here rather than in the template: the table has hundreds of them, and
+    the template engine spent most of the request on them. Every text is escaped
+    (``html.escape``, which ``django.utils.html.escape`` calls)."""
+    provisional = escape(_("provisional"))
+    not_computed = f'<span class="text-body-secondary">{escape(_("not computed"))}</span>'
+    table = []
+    for row in rows:
+        parts = []
+        for cell in row.cells:
+            parts.append(f'<td data-code="{escape(cell.code)}">')
+            if not cell.computed:
+                parts.append(f"{not_computed}</td>")
+                continue
+            display = escape(cell.display)
+            if cell.explain_url:
+                url = escape(cell.explain_url)
+                parts.append(f'<a class="fw-semibold" href="{url}">{display}</a>')
+            else:
+                parts.append(f'<span class="fw-semibold">{display}</span>')
+            if cell.detail:
+                parts.append(f'<div class="small text-body-secondary">{escape(cell.detail)}</div>')
+            parts.append(
+                f'<span class="badge {escape(cell.badge)}" title="{escape(cell.status_reason)}">'
+                f"{escape(cell.status_label)}</span>"
+            )
+            if cell.provisional:
+                parts.append(
+                    f'<span class="badge text-bg-warning" title="{escape(cell.source_note)}">'
+                    f"{provisional}</span>"
+                )
+            parts.append("</td>")
+        table.append((row, mark_safe("\n".join(parts))))  # every text above is escaped
+    return table
+
+
 @login_required
 @require_GET
 def province_overview(request: HttpRequest) -> HttpResponse:
@@ -136,7 +177,7 @@ def province_overview(request: HttpRequest) -> HttpResponse:
         quarter=quarter,
         quarter_choices=list(QUARTERS),
         year_choices=_year_choices(year, selectors.value_years(communes=scope.communes)),
-        rows=rows,
+        rows=_table_rows(rows),
         columns=columns,
         sort=column,
         direction=direction,

@@ -15,6 +15,7 @@ from django.db import connection
 from django.http import HttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import include, path, reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -27,7 +28,7 @@ from enterprises.models import ActivitySection, Enterprise, OwnershipType
 from incidents.models import Accident, CommuneAccidentReport, PeriodicAccidentReport
 from incidents.services.reports import COMMUNE_REPORT_KIND, PERIODIC_REPORT_KIND
 from reporting.models import IndicatorValue
-from reporting.province import province_summary
+from reporting.province import province_communes, province_summary, value_years
 from reporting.province_documents import TITLE, breakdown_rows, overview_rows
 from tests.core.factories import CommuneFactory, ProvinceFactory, UserFactory
 from tests.enterprises.factories import EnterpriseFactory
@@ -384,10 +385,9 @@ def test_summary_xlsx_neutralises_a_hostile_commune_name(erin_client, province, 
 # Communes side by side
 # ------------------------------------------------------------------------------
 def _value(commune, code, value, *, numerator=0, denominator=None, status="not_met", **fields):
+    fields = {"year": 2026, "quarter": 0, **fields}
     return IndicatorValue.objects.create(
         commune=commune,
-        year=2026,
-        quarter=0,
         code=code,
         value=None if value is None else Decimal(value),
         numerator=Decimal(numerator),
@@ -470,6 +470,28 @@ def test_side_by_side_links_each_value_and_each_commune(
     assert f'href="{value.get_absolute_url()}"' in html
 
 
+def test_side_by_side_escapes_the_texts_of_each_value(erin_client, commune, other_commune):
+    _value(
+        commune,
+        Code.FATALITY_FREQUENCY,
+        "0.800",
+        numerator=1,
+        denominator=1250,
+        status_reason='<b>"reason"</b>',
+        provisional=True,
+        source_note="<i>note</i> & 'more'",
+    )
+    html = _html(erin_client.get(reverse("reporting:province"), {"year": 2026}))
+    table = _table(html, "communes-side-by-side")
+    assert 'title="&lt;b&gt;&quot;reason&quot;&lt;/b&gt;"' in table
+    assert 'title="&lt;i&gt;note&lt;/i&gt; &amp; &#x27;more&#x27;"' in table
+    assert "<b>" not in table
+    assert "<i>" not in table
+    # Ea Bá has no values: every cell of its row says so.
+    row = table[table.index("Ea Bá") : table.index("</tr>", table.index("Ea Bá"))]
+    assert row.count("text-body-secondary") == 7
+
+
 def test_side_by_side_queries_do_not_grow_with_communes(erin_client, province, commune):
     url = reverse("reporting:province")
     _all_values(commune, "0.800")
@@ -484,6 +506,28 @@ def test_side_by_side_queries_do_not_grow_with_communes(erin_client, province, c
         html = _html(erin_client.get(url, {"year": 2026, "sort": "fatality_frequency"}))
     assert html.count('<th scope="row" class="text-nowrap">') == 5
     assert len(five.captured_queries) == len(two.captured_queries)
+
+
+def test_side_by_side_offers_every_year_with_values_of_the_province(
+    erin_client, province_viewer, province, commune, other_commune, far_commune
+):
+    for unit, year, quarter in (
+        (commune, 2011, 0),
+        (commune, 2011, 3),
+        (commune, 2019, 0),
+        (other_commune, 2015, 2),  # a year with only a quarter's value still counts
+        (far_commune, 2009, 0),  # another province
+    ):
+        _value(unit, Code.ACCIDENTS, "1", year=year, quarter=quarter)
+    communes = province_communes(user=province_viewer, province=province)
+    assert value_years(communes=communes) == [2019, 2015, 2011]
+    assert value_years(communes=communes.none()) == []
+
+    html = _html(erin_client.get(reverse("reporting:province"), {"year": 2026}))
+    select = html[html.index('id="id_year"') : html.index("</select>", html.index('id="id_year"'))]
+    offered = [int(year) for year in re.findall(r'<option value="(\d+)"', select)]
+    this_year = timezone.localdate().year
+    assert offered == sorted({2011, 2015, 2019, 2026, *range(this_year - 4, this_year + 1)})[::-1]
 
 
 # ------------------------------------------------------------------------------
@@ -628,3 +672,30 @@ def test_superuser_chooses_a_province(client, commune, far_commune):
     )
     assert "Xã Xa Xôi" in one
     assert "Ea Ly" not in one
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_fast_number_format_agrees_with_django(language):
+    """The table's own grouping by three gives exactly what django.utils.numberformat gives."""
+    from django.utils import numberformat, translation
+
+    from reporting.province import NumberFormatter
+
+    numbers = [0, 7, -7, 999, 1000, -1000, 1234567, 10**30, -(10**12)]
+    numbers += [
+        Decimal(text) for text in ("0.0004", "-0.0004", "0.999", "1234.5678", "-98765.4321")
+    ]
+    numbers += [Decimal("0.05"), Decimal("-0.0"), Decimal("1E+3"), Decimal("123456789.123456")]
+    with translation.override(language):
+        fmt = NumberFormatter.for_active_language()
+        for number in numbers:
+            for decimals in range(4):
+                expected = numberformat.format(
+                    number,
+                    fmt.decimal_separator,
+                    decimals,
+                    fmt.grouping,
+                    fmt.thousand_separator,
+                    force_grouping=True,
+                )
+                assert fmt(number, decimals) == expected, (number, decimals)
