@@ -21,6 +21,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from atvsld_portal.dates import local_day_range
 from incidents.models import Accident, Cause, InjuryFactor, Victim
 
 # Column numbers of Table I after the label (1) and the row code (2).
@@ -86,10 +87,10 @@ def period_bounds(year: int, part: str) -> tuple[date, date]:
 
 def counted_accidents(accidents: QuerySet[Accident], *, year: int, part: str) -> QuerySet[Accident]:
     """Accidents of the period that count, with their victims (two queries when evaluated)."""
-    start, end = period_bounds(year, part)
+    since, until = local_day_range(*period_bounds(year, part))
     return (
         accidents.counted()
-        .filter(occurred_at__date__gte=start, occurred_at__date__lte=end)
+        .filter(occurred_at__gte=since, occurred_at__lt=until)
         .select_related("injury_factor", "village")
         .prefetch_related(
             Prefetch("victims", queryset=Victim.objects.select_related("occupation").order_by("pk"))
@@ -364,6 +365,7 @@ def commune_report_content(*, commune, year: int, part: str) -> dict:
     their own occupation.
     """
     start, end = period_bounds(year, part)
+    since, until = local_day_range(start, end)
     accidents = list(commune_informal_accidents(commune=commune, year=year, part=part))
     totals = Counts()
     by_occupation: dict[tuple[str, str], Counts] = {}
@@ -415,8 +417,8 @@ def commune_report_content(*, commune, year: int, part: str) -> dict:
             commune=commune,
             sector=Accident.Sector.INFORMAL,
             kind=Accident.Kind.TECHNICAL_INCIDENT,
-            occurred_at__date__gte=start,
-            occurred_at__date__lte=end,
+            occurred_at__gte=since,
+            occurred_at__lt=until,
         )
         .exclude(status=Accident.Status.DRAFT)
         .select_related("village")
