@@ -9,7 +9,8 @@ the accident and disease records. A fixed number of queries whatever the number 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Count, F, Func, JSONField, Q, QuerySet, TextField, Value
@@ -123,27 +124,65 @@ def compliance_summary(
     kind = get_filing_kind(period.kind)
     if kind is None or kind.filer != "enterprise":
         return ComplianceSummary()
-    today = today or timezone.localdate()
-    model = kind.model
-    columns = ["enterprise", "status", "submitted_at", "channel"]
-    if any(f.name == "report_date" for f in model._meta.concrete_fields):
-        columns.append("report_date")
-    filings = {
-        filing.enterprise_id: filing
-        for filing in model.objects.filter(period=period).only(*columns).order_by("pk")
-    }
     if active_enterprise_ids is None:
         active_enterprise_ids = set(
             Enterprise.objects.filter(
                 commune=period.commune, status=Enterprise.Status.ACTIVE
             ).values_list("pk", flat=True)
         )
-    summary = ComplianceSummary()
-    for enterprise_id in active_enterprise_ids | set(filings):
-        filing = filings.get(enterprise_id)
-        state, _day = _state(filing, period, today)
-        summary.count(filing, state)
-    return summary
+    return compliance_summaries(
+        periods=[period],
+        today=today,
+        active_enterprise_ids={period.commune_id: active_enterprise_ids},
+    )[period.pk]
+
+
+class FilingState(NamedTuple):
+    """The columns of a filing that its state reads (:func:`_state`, :func:`_is_paper`)."""
+
+    period_id: int
+    enterprise_id: int
+    status: str
+    submitted_at: datetime | None
+    channel: str
+    report_date: date | None = None
+
+
+def compliance_summaries(
+    *,
+    periods: list[ReportingPeriod],
+    today: date | None = None,
+    active_enterprise_ids: dict[int, set[int]],
+) -> dict[int, ComplianceSummary]:
+    """:func:`compliance_summary` of many periods, of any communes, by period pk: one query per
+    filing kind. ``active_enterprise_ids`` holds the active enterprises of each period's
+    commune, by commune id."""
+    today = today or timezone.localdate()
+    summaries = {period.pk: ComplianceSummary() for period in periods}
+    by_kind: dict[str, list[ReportingPeriod]] = {}
+    for period in periods:
+        by_kind.setdefault(period.kind, []).append(period)
+    for key, kind_periods in by_kind.items():
+        kind = get_filing_kind(key)
+        if kind is None or kind.filer != "enterprise":
+            continue
+        columns = ["period_id", "enterprise_id", "status", "submitted_at", "channel"]
+        if any(f.name == "report_date" for f in kind.model._meta.concrete_fields):
+            columns.append("report_date")
+        filings: dict[int, dict[int, FilingState]] = {period.pk: {} for period in kind_periods}
+        for row in (
+            kind.model.objects.filter(period__in=kind_periods).order_by("pk").values_list(*columns)
+        ):
+            filing = FilingState(*row)
+            filings[filing.period_id][filing.enterprise_id] = filing
+        for period in kind_periods:
+            of_period = filings[period.pk]
+            summary = summaries[period.pk]
+            for enterprise_id in active_enterprise_ids[period.commune_id] | set(of_period):
+                filing = of_period.get(enterprise_id)
+                state, _day = _state(filing, period, today)
+                summary.count(filing, state)
+    return summaries
 
 
 class _JsonPathFirst(Func):

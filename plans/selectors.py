@@ -4,6 +4,7 @@ number of queries whatever the number of tasks."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID
@@ -132,9 +133,16 @@ class PlanMatrix:
 
 
 def assignment_statuses(
-    *, assignments: list[Assignment], year: int, quarter: int, today: date
+    *,
+    assignments: list[Assignment],
+    year: int,
+    quarter: int,
+    today: date,
+    reports: Iterable[tuple[int, date, str]] | None = None,
 ) -> dict[int, AssignmentStatus]:
-    """Status of each assignment in the window of (year, quarter): one query for the reports."""
+    """Status of each assignment in the window of (year, quarter): one query for the reports,
+    none when the caller already holds them (``reports``: the (assignment id, date, status) of
+    the assignments' activity reports, any date; those outside the windows are ignored)."""
     if not assignments:
         return {}
     windows = {
@@ -148,15 +156,16 @@ def assignment_statuses(
         )
         for a in assignments
     }
-    earliest = min(w.start for w in windows.values())
-    latest = max(w.end for w in windows.values())
     seen: dict[int, set[str]] = defaultdict(set)
-    reports = ActivityReport.objects.filter(
-        assignment_id__in=windows, occurred_on__gte=earliest, occurred_on__lte=latest
-    ).values_list("assignment_id", "occurred_on", "status")
+    if reports is None:
+        earliest = min(w.start for w in windows.values())
+        latest = max(w.end for w in windows.values())
+        reports = ActivityReport.objects.filter(
+            assignment_id__in=windows, occurred_on__gte=earliest, occurred_on__lte=latest
+        ).values_list("assignment_id", "occurred_on", "status")
     for assignment_id, occurred_on, status in reports:
-        window = windows[assignment_id]
-        if window.start <= occurred_on <= window.end:
+        window = windows.get(assignment_id)
+        if window is not None and window.start <= occurred_on <= window.end:
             seen[assignment_id].add(status)
     return {
         a.pk: AssignmentStatus(

@@ -1,5 +1,6 @@
-"""incidents.compliance.compliance_summary: the counts of the compliance table, lighter (the
-indicator recompute reads them for every period of a commune's year)."""
+"""incidents.compliance.compliance_summary (and compliance_summaries, of many periods at once):
+the counts of the compliance table, lighter (the indicator recompute reads them for every period
+of a commune's year)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from atvsld_portal.models import ReportingPeriod
 from atvsld_portal.services import period_open
 from enterprises.models import Enterprise
-from incidents.compliance import compliance_summary, compliance_table
+from incidents.compliance import compliance_summaries, compliance_summary, compliance_table
 from incidents.models import PeriodicAccidentReport
 from incidents.services import reports
 from tests.enterprises.factories import EnterpriseFactory
@@ -74,3 +75,46 @@ def test_summary_counts_match_the_table_and_read_the_filings_in_one_query(
         )
     assert again == summary
     assert len(queries) == 1  # the filings only: no deferred column is read back one by one
+
+
+def test_summaries_of_several_periods_read_the_filings_in_one_query_per_kind(
+    officer, commune, other_commune, h1_period, enterprise, other_enterprise, enterprise_owner
+):
+    period_open(period=h1_period, by=officer)
+    submit_periodic(enterprise, enterprise_owner, date(2026, 7, 1))
+    annual = ReportingPeriod.objects.create(
+        commune=commune,
+        kind="annual_osh_report",
+        year=2025,
+        opens_on=date(2025, 11, 1),
+        due_on=date(2026, 1, 10),
+        closes_on=date(2026, 1, 31),
+    )
+    elsewhere = ReportingPeriod.objects.create(
+        commune=other_commune,
+        kind=reports.PERIODIC_REPORT_KIND,
+        year=2026,
+        part=ReportingPeriod.Part.H1,
+        opens_on=date(2026, 6, 15),
+        due_on=date(2026, 7, 5),
+        closes_on=date(2026, 7, 31),
+    )
+    EnterpriseFactory.create_batch(2, commune=other_commune)
+    periods = [h1_period, annual, elsewhere]
+    active = {
+        each.pk: set(
+            Enterprise.objects.filter(commune=each, status=Enterprise.Status.ACTIVE).values_list(
+                "pk", flat=True
+            )
+        )
+        for each in (commune, other_commune)
+    }
+    today = date(2026, 7, 25)
+
+    with CaptureQueriesContext(connection) as queries:
+        summaries = compliance_summaries(periods=periods, today=today, active_enterprise_ids=active)
+
+    assert len(queries) == 2  # the periodic reports of both communes, then the annual reports
+    assert summaries == {p.pk: compliance_summary(period=p, today=today) for p in periods}
+    assert (summaries[h1_period.pk].on_time, summaries[h1_period.pk].overdue) == (1, 1)
+    assert (summaries[elsewhere.pk].owed, summaries[elsewhere.pk].overdue) == (2, 2)
