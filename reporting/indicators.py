@@ -1,8 +1,9 @@
 """Indicators computed from the source records (DOMAIN §4). Pure reads: nothing here writes.
 
-For one commune and year, :class:`Sources` loads every record the indicators need in a fixed
-number of queries; :func:`compute_year` then derives the values for the full year (quarter 0)
-and each quarter-to-date (1-4: from 1 January to the quarter's end) in Python.
+For one commune and year, :class:`Sources` holds every record the indicators need, loaded in a
+fixed number of queries (:mod:`reporting.indicator_sources`, for one commune or for all those of
+the nightly recompute at once); :func:`compute_year` then derives the values for the full year
+(quarter 0) and each quarter-to-date (1-4: from 1 January to the quarter's end) in Python.
 
 Counting rules (also shown on the explain page):
 
@@ -31,33 +32,24 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
-from django.db.models import JSONField, Prefetch, TextField
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from atvsld_portal.dates import quarter_bounds
 from atvsld_portal.indicators import IndicatorCode as Code
-from atvsld_portal.models import AdministrativeUnit, Filing, ReportingPeriod
-from enterprises.models import AnnualOshReport, Enterprise, MonitoringRecord
-from incidents.compliance import ComplianceSummary, compliance_summary
-from incidents.models import Accident, DiseaseCase, DiseaseExam, PeriodicAccidentReport, Victim
-from plans.models import ActivityReport, Assignment, Plan, PlanGoal
+from atvsld_portal.models import AdministrativeUnit, ReportingPeriod
+from incidents.compliance import ComplianceSummary
+from incidents.models import Victim
+from plans.models import ActivityReport, PlanGoal
 from plans.selectors import assignment_statuses
 from plans.status import Status as AssignmentState
+from reporting.indicator_sources import AccidentRow, CommuneRecords, load_records
 from reporting.models import HistoricalAggregate, IndicatorValue
 
 MET, NOT_MET = IndicatorValue.Status.MET, IndicatorValue.Status.NOT_MET
 INSUFFICIENT, NO_TARGET = IndicatorValue.Status.INSUFFICIENT, IndicatorValue.Status.NO_TARGET
-APPROVED = Filing.Status.APPROVED
 THREE = Decimal("0.001")
-
-# Defaults when the commune's plan has no goal for an indicator (the Directive 31 goals).
-DEFAULT_GOALS = {
-    Code.FATALITY_FREQUENCY: ("yoy", Decimal("4"), None),
-    Code.EXPOSED_EXAM_COVERAGE: ("level", Decimal("100"), None),
-    Code.MONITORED_ENTERPRISES: ("yoy", Decimal("5"), None),
-}
 
 
 def q3(value) -> Decimal | None:
@@ -101,193 +93,89 @@ class Figure:
     details: dict = field(default_factory=dict)
 
 
-@dataclass
-class Goal:
-    method: str
-    percent: Decimal
-    baseline_year: int | None
-
-
 # ------------------------------------------------------------------------------
-# Loading the sources of one commune and year (a fixed number of queries)
+# The sources of one commune and year (loaded by reporting.indicator_sources)
 # ------------------------------------------------------------------------------
 class Sources:
     """Every record the indicators of ``commune`` for ``year`` read, loaded once.
 
-    Years from ``year - 3`` are loaded, for last year's comparison, the baseline fallback of N
-    and the 3-year rolling view.
+    ``records`` are the commune's records already loaded with those of other communes (the
+    nightly recompute, see :func:`reporting.indicator_sources.load_records`); without them the
+    commune's own are loaded, in the same fixed number of queries.
     """
 
-    def __init__(self, commune: AdministrativeUnit, year: int, *, today: date | None = None):
+    def __init__(
+        self,
+        commune: AdministrativeUnit,
+        year: int,
+        *,
+        today: date | None = None,
+        records: CommuneRecords | None = None,
+    ):
         self.commune = commune
         self.year = year
         self.today = today or timezone.localdate()
-        # Loaded on first use, kept for the run (see the helpers below).
-        self._compliance: dict[int, ComplianceSummary] = {}  # period pk -> counts
-        self._filing_periods: dict[int, list[ReportingPeriod]] = {}  # year -> periods
-        self._participants: dict[int, list[tuple[date, int]]] = {}  # year -> (date, count)
-        self.plan = self._plan()
-        self.goals = self._goals()
-        # A baseline year further back than the comparisons need is loaded too.
-        baselines = [goal.baseline_year for goal in self.goals.values() if goal.baseline_year]
-        first = min([year - 3, *baselines])
-        enterprises = Enterprise.objects.filter(commune=commune)
-        self.enterprise_names = dict(enterprises.values_list("pk", "name"))
-        self.annual = defaultdict(dict)  # year -> enterprise_id -> report
-        for report in light(AnnualOshReport).filter(
-            enterprise__commune=commune, status=APPROVED, year__gte=first, year__lte=year
-        ):
-            self.annual[report.year][report.enterprise_id] = report
-        self.h1 = defaultdict(dict)  # year -> enterprise_id -> Phụ lục XII H1 report
-        for report in light(PeriodicAccidentReport).filter(
-            enterprise__commune=commune, status=APPROVED, part="h1", year__gte=first, year__lte=year
-        ):
-            self.h1[report.year][report.enterprise_id] = report
-        start = date(first, 1, 1)
-        end = date(year, 12, 31)
-        victims = Prefetch("victims", queryset=Victim.objects.order_by("pk"))
-        self.accidents = list(
-            light(Accident)
-            .counted()
-            .filter(
-                enterprise__commune=commune,
-                sector=Accident.Sector.EMPLOYED,
-                occurred_at__date__gte=start,
-                occurred_at__date__lte=end,
-            )
-            .prefetch_related(victims)
-            .order_by("occurred_at", "pk")
-        )
-        self.informal = list(
-            light(Accident)
-            .counted()
-            .filter(
-                commune=commune,
-                sector=Accident.Sector.INFORMAL,
-                occurred_at__date__gte=date(year - 1, 1, 1),
-                occurred_at__date__lte=end,
-            )
-            .prefetch_related(victims)
-            .order_by("occurred_at", "pk")
-        )
-        self.exams = list(
-            light(DiseaseExam)
-            .filter(
-                enterprise__commune=commune,
-                status=APPROVED,
-                exam_date__gte=date(year - 1, 1, 1),
-                exam_date__lte=end,
-            )
-            .order_by("exam_date", "pk")
-        )
-        self.monitoring = defaultdict(list)  # year -> records
-        for record in (
-            light(MonitoringRecord)
-            .filter(
-                enterprise__commune=commune, status=APPROVED, year__gte=year - 1, year__lte=year
-            )
-            .order_by("sampled_from", "pk")
-        ):
-            self.monitoring[record.year].append(record)
-        self.cases = list(
-            DiseaseCase.objects.filter(
-                commune=commune,
-                result=DiseaseCase.Result.CONFIRMED,
-                exam_date__gte=date(year - 1, 1, 1),
-                exam_date__lte=end,
-            ).values("pk", "public_id", "exam_date", "enterprise_id")
-        )
-        self.aggregates = {
-            (row.year, row.sector): row
-            for row in HistoricalAggregate.objects.filter(
-                commune=commune, year__gte=first, year__lte=year
-            )
-        }
-
-    def _plan(self) -> Plan | None:
-        plans = list(
-            Plan.objects.filter(commune=self.commune, start_year__lte=self.year).order_by(
-                "-start_year"
-            )
-        )
-        covering = [p for p in plans if p.covers(self.year)]
-        in_force = [p for p in covering if p.status == Plan.Status.IN_FORCE]
-        return (in_force or covering or [None])[0]
-
-    def _goals(self) -> dict[str, Goal]:
-        goals = {
-            code: Goal(method, percent, baseline)
-            for code, (method, percent, baseline) in DEFAULT_GOALS.items()
-        }
-        if self.plan is not None:
-            for goal in PlanGoal.objects.filter(plan=self.plan):
-                goals[goal.indicator] = Goal(goal.method, goal.target_value, goal.baseline_year)
-        return goals
+        if records is None:
+            records = load_records([commune.pk], [year], today=self.today)[commune.pk, year]
+        self.plan = records.plan
+        self.goals = records.goals
+        self.enterprise_names = records.enterprise_names
+        self.annual = records.annual  # year -> enterprise_id -> report
+        self.h1 = records.h1  # year -> enterprise_id -> Phụ lục XII H1 report
+        self.informal = records.informal
+        self.exams = records.exams
+        self.monitoring = records.monitoring  # year -> records
+        self.cases = records.cases
+        self.aggregates = records.aggregates
+        self.filing_periods = records.filing_periods  # due in ``year`` up to today
+        self._compliance = records.compliance  # period pk -> filing counts
+        self.assignments = records.assignments
+        self.activities = records.activities
+        # (assignment id, date, status) of every activity report of the plan's assignments.
+        self.activity_reports = [
+            (a.assignment_id, a.occurred_on, a.status) for a in self.activities
+        ]
+        self.accidents_by_year: dict[int, list[AccidentRow]] = defaultdict(list)
+        for accident in records.accidents:
+            self.accidents_by_year[accident.day.year].append(accident)
+        # Computed on first use, kept for the run: the figures of each quarter-to-date and the
+        # comparisons read the same workforce, counts and activities again.
+        self._workforce: dict[int, Workforce] = {}  # year -> N
+        self._counts: dict[tuple[int, date], AccidentCounts] = {}  # (year, end) -> counts
+        self._participants: dict[int, list[tuple[date, int]]] = {}  # year -> activities
 
     # -- helpers ------------------------------------------------------------------------------
-    # The figures of each quarter-to-date read the same records: they are loaded on first use
-    # and kept for the run, each pass filtering them by date in Python.
-    def compliance(self, period: ReportingPeriod):
-        """The filing counts of a period, computed once per run (quarters share it)."""
-        cache = self._compliance
-        if period.pk not in cache:
-            cache[period.pk] = compliance_summary(
-                period=period, today=self.today, active_enterprise_ids=self.active_enterprise_ids
-            )
-        return cache[period.pk]
-
-    @cached_property
-    def active_enterprise_ids(self) -> set[int]:
-        return set(
-            Enterprise.objects.filter(
-                commune=self.commune, status=Enterprise.Status.ACTIVE
-            ).values_list("pk", flat=True)
-        )
-
-    def filing_periods(self, year: int) -> list[ReportingPeriod]:
-        """The commune's opened periods due in ``year`` up to today, by due date."""
-        cache = self._filing_periods
-        if year not in cache:
-            cache[year] = list(
-                ReportingPeriod.objects.filter(
-                    commune=self.commune,
-                    due_on__gte=date(year, 1, 1),
-                    due_on__lte=min(date(year, 12, 31), self.today),
-                    opened_at__isnull=False,
-                ).order_by("due_on", "pk")
-            )
-        return cache[year]
-
-    @cached_property
-    def assignments(self) -> list[Assignment]:
-        if self.plan is None:
-            return []
-        return list(
-            Assignment.objects.filter(task__group__plan=self.plan).select_related(
-                "task__group__plan"
-            )
-        )
+    def compliance(self, period: ReportingPeriod) -> ComplianceSummary:
+        """The filing counts of one of the :attr:`filing_periods`."""
+        return self._compliance[period.pk]
 
     def activity_participants(self, year: int) -> list[tuple[date, int]]:
         """(date, participants) of the plan's accepted activity reports of ``year``."""
-        cache = self._participants
-        if year not in cache:
-            cache[year] = list(
-                ActivityReport.objects.filter(
-                    assignment__task__group__plan=self.plan,
-                    status=ActivityReport.Status.ACCEPTED,
-                    occurred_on__gte=date(year, 1, 1),
-                    occurred_on__lte=date(year, 12, 31),
-                ).values_list("occurred_on", "participants")
-            )
-        return cache[year]
+        if year not in self._participants:
+            self._participants[year] = [
+                (activity.occurred_on, activity.participants)
+                for activity in self.activities
+                if activity.status == ActivityReport.Status.ACCEPTED
+                and activity.occurred_on.year == year
+            ]
+        return self._participants[year]
+
+    def workforce(self, year: int) -> Workforce:
+        """N for ``year`` (:func:`workforce`), computed once per run."""
+        if year not in self._workforce:
+            self._workforce[year] = workforce(self, year)
+        return self._workforce[year]
+
+    def accident_counts(self, year: int, end: date) -> AccidentCounts:
+        """The counts of :func:`accident_counts` from 1 January of ``year`` to ``end`` against
+        the year's N, computed once per run."""
+        key = (year, end)
+        if key not in self._counts:
+            self._counts[key] = accident_counts(self, year, end, self.workforce(year))
+        return self._counts[key]
 
     def has_employed_records(self, year: int) -> bool:
-        return bool(
-            self.annual.get(year)
-            or self.h1.get(year)
-            or any(local_date(a).year == year for a in self.accidents)
-        )
+        return bool(self.annual.get(year) or self.h1.get(year) or self.accidents_by_year.get(year))
 
     def aggregate(self, year: int, sector: str = "employed") -> HistoricalAggregate | None:
         """The historical aggregate of a year, used only when the year has no records."""
@@ -296,20 +184,9 @@ class Sources:
             return None
         if sector == "employed" and self.has_employed_records(year):
             return None
-        if sector == "informal" and any(local_date(a).year == year for a in self.informal):
+        if sector == "informal" and any(a.day.year == year for a in self.informal):
             return None
         return row
-
-
-def light(model):
-    """The model's rows without their large columns (JSON and text: frozen tables, master-data
-    snapshots, notes and reasons), which no indicator reads."""
-    heavy = [f.name for f in model._meta.concrete_fields if isinstance(f, (JSONField, TextField))]
-    return model.objects.defer(*heavy)
-
-
-def local_date(accident: Accident) -> date:
-    return timezone.localtime(accident.occurred_at).date()
 
 
 # ------------------------------------------------------------------------------
@@ -336,6 +213,14 @@ class Workforce:
                 "document": self.from_aggregate.source_document
             }
         return "; ".join(f"{counts[key]} x {labels[key]}" for key in labels if counts.get(key))
+
+    @cached_property
+    def sources_detail(self) -> dict[str, list]:
+        """The workers and source of each enterprise, as the details show them."""
+        return {
+            str(enterprise_id): [workers, source]
+            for enterprise_id, (workers, source) in self.by_enterprise.items()
+        }
 
 
 def workforce(sources: Sources, year: int) -> Workforce:
@@ -387,11 +272,11 @@ def accident_counts(sources: Sources, year: int, end: date, n: Workforce) -> Acc
         )
     counts = AccidentCounts()
     start = date(year, 1, 1)
-    for accident in sources.accidents:
-        day = local_date(accident)
+    for accident in sources.accidents_by_year.get(year, ()):
+        day = accident.day
         if not start <= day <= end:
             continue
-        victims = list(accident.victims.all())
+        victims = accident.victims
         deaths = sum(v.severity == Victim.Severity.FATAL for v in victims)
         if accident.commuting:
             counts.commuting_accidents += 1
@@ -438,7 +323,13 @@ def compute_year(sources: Sources, quarters: list[int] | None = None) -> dict[in
     year = sources.year
     if quarters is None:
         quarters = [0, *started_quarters(year, sources.today)]
-    return {quarter: compute_period(sources, year, quarter) for quarter in quarters}
+    # The full year and the fourth quarter-to-date are the same period: computed once.
+    by_end: dict[date, list[Figure]] = {}
+    for quarter in quarters:
+        end = period_end(year, quarter)
+        if end not in by_end:
+            by_end[end] = compute_period(sources, year, quarter)
+    return {quarter: by_end[period_end(year, quarter)] for quarter in quarters}
 
 
 def started_quarters(year: int, today: date) -> list[int]:
@@ -447,11 +338,10 @@ def started_quarters(year: int, today: date) -> list[int]:
 
 def compute_period(sources: Sources, year: int, quarter: int) -> list[Figure]:
     end = period_end(year, quarter)
-    n = workforce(sources, year)
-    counts = accident_counts(sources, year, end, n)
-    previous_end = period_end(year - 1, quarter)
-    n_prev = workforce(sources, year - 1)
-    counts_prev = accident_counts(sources, year - 1, previous_end, n_prev)
+    n = sources.workforce(year)
+    counts = sources.accident_counts(year, end)
+    n_prev = sources.workforce(year - 1)
+    counts_prev = sources.accident_counts(year - 1, period_end(year - 1, quarter))
     figures = [
         fatality_frequency(sources, year, quarter, n, counts, n_prev, counts_prev),
         accident_frequency(n, counts),
@@ -501,10 +391,7 @@ def _source_note(counts: AccidentCounts) -> str:
 
 def _frequency_details(n: Workforce, counts: AccidentCounts) -> dict:
     return {
-        "workforce_sources": {
-            str(enterprise_id): [workers, source]
-            for enterprise_id, (workers, source) in n.by_enterprise.items()
-        },
+        "workforce_sources": n.sources_detail,
         "outside": counts.outside,
         "records": counts.records,
         "commuting_victims": counts.commuting_victims,
@@ -582,10 +469,8 @@ def fatality_frequency(
         return figure
     rate = goal.percent / 100
     if goal.method == PlanGoal.Method.BASELINE and goal.baseline_year:
-        base_n = workforce(sources, goal.baseline_year)
-        base_counts = accident_counts(
-            sources, goal.baseline_year, period_end(goal.baseline_year, 0), base_n
-        )
+        base_n = sources.workforce(goal.baseline_year)
+        base_counts = sources.accident_counts(goal.baseline_year, period_end(goal.baseline_year, 0))
         baseline = ratio(base_counts.deaths, base_n.total, 1000)
         details["baseline_year"] = goal.baseline_year
         details["baseline_value"] = str(baseline) if baseline is not None else None
@@ -642,8 +527,8 @@ def rolling_fatality(sources: Sources, year: int, quarter: int) -> dict:
     deaths = workers = 0
     years = []
     for y in range(year - 2, year + 1):
-        n = workforce(sources, y)
-        counts = accident_counts(sources, y, period_end(y, quarter), n)
+        n = sources.workforce(y)
+        counts = sources.accident_counts(y, period_end(y, quarter))
         deaths += counts.deaths
         workers += n.total
         years.append({"year": y, "deaths": counts.deaths, "workforce": n.total})
@@ -669,8 +554,8 @@ def informal_accidents(sources: Sources, year: int, end: date) -> Figure:
             },
         )
     start = date(year, 1, 1)
-    accidents = [a for a in sources.informal if start <= local_date(a) <= end]
-    victims = [v for a in accidents for v in a.victims.all()]
+    accidents = [a for a in sources.informal if start <= a.day <= end]
+    victims = [v for a in accidents for v in a.victims]
     return Figure(
         Code.INFORMAL_ACCIDENTS,
         Decimal(len(accidents)),
@@ -685,7 +570,7 @@ def informal_accidents(sources: Sources, year: int, end: date) -> Figure:
                 {
                     "public_id": str(a.public_id),
                     "receipt_number": a.receipt_number or "",
-                    "date": local_date(a).isoformat(),
+                    "date": a.day.isoformat(),
                 }
                 for a in accidents
             ],
@@ -877,21 +762,14 @@ def _monitoring_coverage(monitored_count: int, harmful_count: int, source: str) 
     return coverage
 
 
-TRAINING_GROUPS = range(1, 7)
-
-
 def training_coverage(sources: Sources, year: int) -> Figure:
     reports = dict(sources.annual.get(year - 1, {}))
     provisional = bool(reports)
     reports.update(sources.annual.get(year, {}))
     if sources.annual.get(year):
         provisional = len(reports) > len(sources.annual[year])
-    trained = sum(
-        getattr(r, f"training_g{g}_trained") for r in reports.values() for g in TRAINING_GROUPS
-    )
-    employed = sum(
-        getattr(r, f"training_g{g}_total") for r in reports.values() for g in TRAINING_GROUPS
-    )
+    trained = sum(r.trained for r in reports.values())
+    employed = sum(r.employed for r in reports.values())
     figure = Figure(
         Code.TRAINING_COVERAGE,
         ratio(min(trained, employed), employed, 100),
@@ -909,14 +787,14 @@ def training_coverage(sources: Sources, year: int) -> Figure:
 
 def disease_cases(sources: Sources, year: int, end: date) -> Figure:
     start = date(year, 1, 1)
-    cases = [c for c in sources.cases if start <= c["exam_date"] <= end]
+    cases = [c for c in sources.cases if start <= c.exam_date <= end]
     return Figure(
         Code.DISEASE_CASES,
         Decimal(len(cases)),
         numerator=Decimal(len(cases)),
         unit=pgettext("unit", "cases"),
         source_note=_("confirmed occupational-disease cases"),
-        details={"records": [str(c["public_id"]) for c in cases]},
+        details={"records": [str(c.public_id) for c in cases]},
     )
 
 
@@ -924,7 +802,7 @@ def filing_figures(sources: Sources, year: int, end: date) -> list[Figure]:
     """On-time filing of every enterprise filing period due from 1 January to ``end``, and the
     share of enterprises that filed last year's annual OSH report."""
     last_due = min(end, sources.today)
-    periods = [p for p in sources.filing_periods(year) if p.due_on <= last_due]
+    periods = [p for p in sources.filing_periods if p.due_on <= last_due]
     owed = on_time = 0
     annual_owed = annual_filed = 0
     per_period = []
@@ -981,7 +859,11 @@ def assignments_on_time(sources: Sources, year: int, quarter: int) -> Figure:
             status_reason=_("No plan covers this year."),
         )
     statuses = assignment_statuses(
-        assignments=sources.assignments, year=year, quarter=quarter or 4, today=sources.today
+        assignments=sources.assignments,
+        year=year,
+        quarter=quarter or 4,
+        today=sources.today,
+        reports=sources.activity_reports,
     )
     due = [s for s in statuses.values() if s.status != AssignmentState.NOT_DUE]
     done = sum(s.status == AssignmentState.DONE for s in due)

@@ -1,5 +1,6 @@
 """The recompute job: the management command (with --dry-run), coalescing of a burst of edits,
-and the outbox row that reaches the task (eager in tests; tests/integration has the real worker)."""
+the outbox row that reaches the task (eager in tests; tests/integration has the real worker), and
+the nightly recompute of every commune."""
 
 from __future__ import annotations
 
@@ -10,18 +11,30 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from atvsld_portal.indicators import IndicatorCode as Code
-from atvsld_portal.models import Outbox
+from atvsld_portal.models import Outbox, ReportingPeriod
 from atvsld_portal.services import RECOMPUTE_TASK, outbox_enqueue
-from incidents.models import Victim
+from incidents.models import Accident, Victim
+from plans.models import ActivityReport, PlanGoal
 from reporting.models import ComputationRun, IndicatorValue
-from reporting.services import indicators_recompute
+from reporting.services import indicators_recompute, indicators_recompute_all
+from tests.core.factories import CommuneFactory
 from tests.enterprises.factories import EnterpriseFactory
 from tests.incidents.factories import HCM, VictimFactory
-from tests.reporting.factories import ApprovedAnnualReportFactory, CountedAccidentFactory, local
+from tests.plans.factories import ActivityReportFactory, AssignmentFactory, PlanFactory
+from tests.reporting.factories import (
+    ApprovedAnnualReportFactory,
+    ApprovedExamFactory,
+    ApprovedH1ReportFactory,
+    ApprovedMonitoringFactory,
+    CountedAccidentFactory,
+    HistoricalAggregateFactory,
+    local,
+)
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 29)
@@ -167,3 +180,142 @@ def test_an_edit_committed_with_its_outbox_row_recomputes(
     assert IndicatorValue.objects.filter(
         commune=commune, year=2026, quarter=0, code=Code.ACCIDENT_DEATHS, value=1
     ).exists()
+
+
+# ------------------------------------------------------------------------------
+# The nightly recompute of every commune (records read for all communes at once)
+# ------------------------------------------------------------------------------
+def busy(commune, workers: int) -> None:
+    """A commune with records of every source the indicators read, over three years."""
+    quarry = EnterpriseFactory(commune=commune)
+    bricks = EnterpriseFactory(commune=commune)
+    EnterpriseFactory(commune=commune)  # owes filings, files none
+    for year, total in ((2024, workers), (2025, workers + 50)):
+        ApprovedAnnualReportFactory(
+            enterprise=quarry,
+            year=year,
+            workers_total=total,
+            workers_exposed=40,
+            workers_exposed_examined=30,
+            training_g1_total=10,
+            training_g1_trained=8,
+        )
+    ApprovedAnnualReportFactory(enterprise=bricks, year=2026, workers_total=workers // 2)
+    ApprovedH1ReportFactory(enterprise=bricks, year=2025, workers_total=workers // 3)
+    fatal = CountedAccidentFactory(enterprise=quarry, occurred_at=local(2025, 5, 6))
+    VictimFactory(accident=fatal, severity=Victim.Severity.FATAL)
+    VictimFactory(accident=fatal, severity=Victim.Severity.SERIOUS, under_management=False)
+    # 00:30 on 1 January in Vietnam is still 2025 in UTC: it counts in 2026.
+    new_year = CountedAccidentFactory(enterprise=bricks, occurred_at=local(2026, 1, 1, 0, 30))
+    VictimFactory(accident=new_year, severity=Victim.Severity.MINOR)
+    commuting = CountedAccidentFactory(
+        enterprise=quarry, occurred_at=local(2026, 8, 2), commuting=True
+    )
+    VictimFactory(accident=commuting, severity=Victim.Severity.FATAL)
+    informal = CountedAccidentFactory(
+        enterprise=None,
+        commune=commune,
+        sector=Accident.Sector.INFORMAL,
+        occurred_at=local(2025, 9, 9),
+    )
+    VictimFactory(accident=informal, severity=Victim.Severity.SERIOUS)
+    ApprovedExamFactory(enterprise=quarry, exam_date=date(2025, 3, 12), workers_examined=35)
+    ApprovedMonitoringFactory(enterprise=quarry, year=2025)
+    ApprovedMonitoringFactory(enterprise=bricks, year=2026)
+    HistoricalAggregateFactory(
+        commune=commune, year=2023, accidents=1, victims=1, deaths=1, workforce=workers
+    )
+    plan = PlanFactory(commune=commune, start_year=2025, end_year=2030)
+    PlanGoal.objects.create(
+        plan=plan,
+        text="Giảm ít nhất 4%/năm tần suất TNLĐ chết người",
+        indicator=Code.FATALITY_FREQUENCY,
+        direction=PlanGoal.Direction.DECREASE,
+        target_value=Decimal("4"),
+        method=PlanGoal.Method.BASELINE,
+        baseline_year=2023,
+    )
+    quarterly = AssignmentFactory(task__group__plan=plan)
+    ActivityReportFactory(
+        assignment=quarterly,
+        occurred_on=date(2026, 2, 3),
+        status=ActivityReport.Status.ACCEPTED,
+        participants=workers // 10,
+    )
+    ActivityReportFactory(assignment=quarterly, occurred_on=date(2026, 5, 4))
+    # The annual report periods count for the filing figures once opened.
+    ReportingPeriod.objects.filter(commune=commune).update(opened_at=timezone.now())
+
+
+def stored_values() -> dict[tuple, dict]:
+    ignore = {"id", "public_id", "run_id", "computed_at"}
+    return {
+        (row["commune_id"], row["year"], row["quarter"], row["code"]): {
+            key: value for key, value in row.items() if key not in ignore
+        }
+        for row in IndicatorValue.objects.values()
+    }
+
+
+def test_the_nightly_run_writes_what_a_run_per_commune_and_year_writes(commune, other_commune):
+    busy(commune, workers=1000)
+    busy(other_commune, workers=400)
+
+    with frozen():
+        made = indicators_recompute_all()
+    nightly = stored_values()
+
+    assert made == 4
+    runs = ComputationRun.objects.all()
+    assert {(run.commune_id, run.year) for run in runs} == {
+        (c.pk, y) for c in (commune, other_commune) for y in (2025, 2026)
+    }
+    assert {(run.trigger, run.status, run.values_written) for run in runs} == {
+        (ComputationRun.Trigger.NIGHTLY, DONE, VALUES_PER_YEAR)
+    }
+    for run in runs:
+        assert run.values.count() == VALUES_PER_YEAR
+    assert len(nightly) == 4 * VALUES_PER_YEAR
+    # Every source counts somewhere (else the comparison below would prove little).
+    value = nightly[commune.pk, 2025, 0, Code.ACCIDENT_DEATHS]
+    assert value["value"] == 1
+    assert nightly[commune.pk, 2026, 2, Code.PROPAGANDA_PARTICIPANTS]["value"] == 100
+    assert nightly[commune.pk, 2025, 0, Code.INFORMAL_ACCIDENTS]["value"] == 1
+    assert nightly[commune.pk, 2026, 0, Code.FATALITY_FREQUENCY]["method"] == "baseline"
+    assert nightly[other_commune.pk, 2026, 0, Code.ON_TIME_FILING]["denominator"] == 3
+
+    for each in (commune, other_commune):
+        for year in (2025, 2026):
+            indicators_recompute(
+                commune_id=each.pk,
+                year=year,
+                trigger=ComputationRun.Trigger.COMMAND,
+                today=TODAY,
+                follow_next_year=False,
+            )
+    assert stored_values() == nightly
+
+
+def test_the_nightly_run_reads_in_the_same_number_of_queries_for_more_communes(province, commune):
+    busy(commune, workers=1000)
+
+    def queries() -> int:
+        with frozen(), CaptureQueriesContext(connection) as captured:
+            indicators_recompute_all()
+        return len(captured)
+
+    few = queries()
+    for workers in (300, 500, 700):
+        busy(CommuneFactory(parent=province), workers=workers)
+    assert queries() == few
+    assert ComputationRun.objects.filter(trigger=ComputationRun.Trigger.NIGHTLY).count() == 2 + 8
+
+
+def test_a_dry_run_of_the_night_writes_nothing(commune):
+    busy(commune, workers=1000)
+
+    with frozen():
+        assert indicators_recompute_all(dry_run=True) == 2
+
+    assert not IndicatorValue.objects.exists()
+    assert not ComputationRun.objects.exists()
