@@ -27,12 +27,14 @@ from django.db.models import Max, Q
 from django.utils import timezone, translation
 
 from atvsld_portal.models import AdministrativeUnit, Outbox
-from atvsld_portal.services import RECOMPUTE_TASK, outbox_dedup_key
+from atvsld_portal.services import RECOMPUTE_TASK, outbox_dedup_key, outbox_enqueue
 from reporting.indicator_sources import load_records
 from reporting.indicators import Figure, Sources, compute_year
 from reporting.models import ComputationLock, ComputationRun, IndicatorValue
 
 logger = logging.getLogger(__name__)
+
+RECOMPUTE_SHARD_TASK = "reporting.tasks.recompute_shard_task"
 
 # Communes whose records the nightly recompute reads together (a province's): the fewer batches,
 # the fewer queries, while a batch's records must stay small in memory and its runs' locks are
@@ -235,8 +237,10 @@ def indicators_recompute_all(
     years: list[int] | None = None,
     trigger: str = ComputationRun.Trigger.NIGHTLY,
     dry_run: bool = False,
+    commune_ids: list[int] | None = None,
 ) -> int:
-    """Recompute every commune (the nightly safety net). Returns how many runs were made.
+    """Recompute every commune (the nightly safety net), or the communes of ``commune_ids`` (one
+    shard of it, see :func:`indicators_recompute_all_later`). Returns how many runs were made.
 
     The communes are taken by batches of at most :data:`COMMUNES_PER_BATCH`: the records of a
     batch, for all the years, are read in one go (a fixed number of queries), then each commune
@@ -244,8 +248,11 @@ def indicators_recompute_all(
     of the years done here).
     """
     today = timezone.localdate()
-    years = sorted(years or [today.year - 1, today.year])
-    communes = [c for c in AdministrativeUnit.objects.communes() if _existed(c, years[0])]
+    years = sorted(years or nightly_years(today))
+    communes = AdministrativeUnit.objects.communes().order_by("pk")
+    if commune_ids is not None:
+        communes = communes.filter(pk__in=commune_ids)
+    communes = [c for c in communes if _existed(c, years[0])]
     if not communes:
         return 0
     runs = 0
@@ -255,6 +262,31 @@ def indicators_recompute_all(
         pairs = [(commune, year) for year in years for commune in batch if _existed(commune, year)]
         runs += _recompute_batch(pairs, trigger=trigger, dry_run=dry_run, today=today)
     return runs
+
+
+def nightly_years(today: date) -> list[int]:
+    """The years the nightly recompute covers: last year (late filings still change it) and this
+    year."""
+    return [today.year - 1, today.year]
+
+
+def commune_shards(shards: int) -> list[list[int]]:
+    """Every commune's pk dealt into at most ``shards`` lists of near-equal length."""
+    ids = list(AdministrativeUnit.objects.communes().order_by("pk").values_list("pk", flat=True))
+    return [ids[i::shards] for i in range(max(shards, 1)) if ids[i::shards]]
+
+
+def indicators_recompute_all_later(*, shards: int, years: list[int] | None = None) -> int:
+    """Queue the nightly recompute as ``shards`` tasks through the outbox, one per share of the
+    communes, so a worker's processes run them side by side (a worker starts one process per
+    core). The years are fixed now, so a shard that runs after midnight on 1 January still
+    covers the night's years. Returns how many tasks were queued."""
+    years = sorted(years or nightly_years(timezone.localdate()))
+    groups = commune_shards(shards)
+    with transaction.atomic():
+        for commune_ids in groups:
+            outbox_enqueue(task_name=RECOMPUTE_SHARD_TASK, args=[commune_ids, years])
+    return len(groups)
 
 
 def _existed(commune: AdministrativeUnit, year: int) -> bool:

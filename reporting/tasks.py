@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
 from django.db import DatabaseError
 
 from atvsld_portal.services import RECOMPUTE_TASK
@@ -33,8 +34,23 @@ def recompute_indicators_task(commune_id: int, year: int, trigger: str = "record
     max_retries=3,
 )
 def recompute_all_indicators_task() -> int:
-    """The nightly safety net: every commune, last year and this year."""
-    return services.indicators_recompute_all(trigger=ComputationRun.Trigger.NIGHTLY)
+    """The nightly safety net: every commune, last year and this year, queued as shards that the
+    worker's processes run side by side. Returns how many shards were queued."""
+    return services.indicators_recompute_all_later(shards=settings.INDICATOR_RECOMPUTE_SHARDS)
+
+
+@shared_task(
+    name=services.RECOMPUTE_SHARD_TASK,
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=30,
+    max_retries=3,
+)
+def recompute_shard_task(commune_ids: list[int], years: list[int]) -> int:
+    """One shard of the nightly recompute: these communes, these years. Runs made."""
+    return services.indicators_recompute_all(
+        commune_ids=commune_ids, years=years, trigger=ComputationRun.Trigger.NIGHTLY
+    )
 
 
 @shared_task(name="reporting.tasks.generate_report_task", acks_late=True)

@@ -9,6 +9,7 @@ never in a separate settings module.
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -406,6 +407,9 @@ LOGGING = {
 PORTAL_VERSION = "0.1.0"
 # An assignment with no report this many days after its window ends is overdue (plans).
 PLAN_OVERDUE_GRACE_DAYS = env.int("PLAN_OVERDUE_GRACE_DAYS", default=10)
+# Shares the nightly indicator recompute is queued in: a worker runs one per process, and
+# starts one process per core, so the default keeps every core of this host busy.
+INDICATOR_RECOMPUTE_SHARDS = env.int("INDICATOR_RECOMPUTE_SHARDS", default=os.cpu_count() or 1)
 # Victims one accident declaration may list (DATA_UPLOAD_MAX_NUMBER_FIELDS is sized to it).
 ACCIDENT_MAX_VICTIMS = env.int("ACCIDENT_MAX_VICTIMS", default=100)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = max(1000, 40 * ACCIDENT_MAX_VICTIMS + 200)

@@ -21,7 +21,11 @@ from atvsld_portal.services import RECOMPUTE_TASK, outbox_enqueue
 from incidents.models import Accident, Victim
 from plans.models import ActivityReport, PlanGoal
 from reporting.models import ComputationRun, IndicatorValue
-from reporting.services import indicators_recompute, indicators_recompute_all
+from reporting.services import (
+    RECOMPUTE_SHARD_TASK,
+    indicators_recompute,
+    indicators_recompute_all,
+)
 from tests.core.factories import CommuneFactory
 from tests.enterprises.factories import EnterpriseFactory
 from tests.incidents.factories import HCM, VictimFactory
@@ -319,3 +323,46 @@ def test_a_dry_run_of_the_night_writes_nothing(commune):
 
     assert not IndicatorValue.objects.exists()
     assert not ComputationRun.objects.exists()
+
+
+def test_the_nightly_task_queues_shards_that_cover_every_commune_once(
+    province, commune, other_commune, settings, django_capture_on_commit_callbacks
+):
+    from reporting.tasks import recompute_all_indicators_task
+
+    busy(commune, workers=1000)
+    busy(other_commune, workers=400)
+    third = CommuneFactory(parent=province)
+    settings.INDICATOR_RECOMPUTE_SHARDS = 2
+
+    # Published after commit and run eagerly, as a worker's processes would run them.
+    with frozen(), django_capture_on_commit_callbacks(execute=True):
+        assert recompute_all_indicators_task() == 2
+    shards = Outbox.objects.filter(task_name=RECOMPUTE_SHARD_TASK)
+
+    assert shards.count() == 2
+    assert {row.status for row in shards} == {Outbox.Status.SENT}
+    dealt = [pk for row in shards for pk in row.args[0]]
+    assert sorted(dealt) == sorted([commune.pk, other_commune.pk, third.pk])
+    assert {tuple(row.args[1]) for row in shards} == {(2025, 2026)}
+    runs = ComputationRun.objects.filter(trigger=ComputationRun.Trigger.NIGHTLY)
+    assert sorted((run.commune_id, run.year) for run in runs) == sorted(
+        (c.pk, y) for c in (commune, other_commune, third) for y in (2025, 2026)
+    )
+    nightly = stored_values()
+    # A shard writes what the whole night in one task writes.
+    IndicatorValue.objects.all().delete()
+    with frozen():
+        indicators_recompute_all()
+    assert stored_values() == nightly
+
+
+def test_details_are_compressed_with_lz4_on_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL column setting")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attcompression FROM pg_attribute"
+            " WHERE attrelid = 'reporting_indicatorvalue'::regclass AND attname = 'details'"
+        )
+        assert cursor.fetchone()[0] == "l"
