@@ -31,18 +31,18 @@ from atvsld_portal.dates import quarter_of
 from atvsld_portal.models import AdministrativeUnit, User
 from incidents import documents
 from incidents.models import Accident, Victim
+from reporting import services
 from reporting.models import ComputationRun, QuarterlyReport
 from reporting.report_services import report_create, report_generate
-from reporting.services import indicators_recompute, indicators_recompute_all
+from reporting.services import commune_shards, indicators_recompute, indicators_recompute_all
 
 
 def _ealy() -> AdministrativeUnit:
     return AdministrativeUnit.objects.get(code_provisional="TAM-EA-LY")
 
 
-def nightly_years(today: date | None = None) -> list[int]:
-    today = today or timezone.localdate()
-    return [today.year - 1, today.year]
+def nightly_years() -> list[int]:
+    return services.nightly_years(timezone.localdate())
 
 
 def recompute_one_commune(rounds: int = 3) -> float:
@@ -63,10 +63,58 @@ def recompute_one_commune(rounds: int = 3) -> float:
 
 
 def recompute_all_communes() -> tuple[float, int]:
-    """Seconds of the nightly recompute of every commune (its default years); and its runs."""
+    """Seconds of the nightly recompute of every commune (its default years) in this one
+    process; and its runs."""
     start = time.perf_counter()
     runs = indicators_recompute_all(trigger=ComputationRun.Trigger.NIGHTLY)
     return time.perf_counter() - start, runs
+
+
+def recompute_shard_in_this_process(commune_ids: list[int]) -> dict:
+    """The body of one shard task, once the parent says go (a line on stdin): the processes
+    start Django first, so the parent times the shards' work, not interpreter start-up."""
+    AdministrativeUnit.objects.exists()  # open the connection before the start
+    print("ready", flush=True)
+    sys.stdin.readline()
+    runs = indicators_recompute_all(
+        commune_ids=commune_ids, years=nightly_years(), trigger=ComputationRun.Trigger.NIGHTLY
+    )
+    return {"runs": runs}
+
+
+def recompute_all_in_shards() -> tuple[float, int, int]:
+    """Seconds of the nightly recompute as the worker runs it: the communes dealt into
+    INDICATOR_RECOMPUTE_SHARDS shards (reporting.services.commune_shards), each shard task's body
+    in its own process, all started together, as a worker's processes (one per core) take the
+    shard tasks; its runs and shards."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    processes = [
+        subprocess.Popen(
+            [
+                *(sys.executable, "-m", "bench", "--scale", os.environ["BENCH_SCALE"]),
+                *("--recompute-shard", ",".join(map(str, commune_ids))),
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for commune_ids in commune_shards(settings.INDICATOR_RECOMPUTE_SHARDS)
+    ]
+    for process in processes:
+        if process.stdout.readline().strip() != "ready":
+            raise RuntimeError("a recompute shard did not start")
+    start = time.perf_counter()
+    for process in processes:
+        process.stdin.write("go\n")
+        process.stdin.flush()
+    outputs = [process.communicate()[0] for process in processes]
+    seconds = time.perf_counter() - start
+    if any(process.returncode for process in processes):
+        raise RuntimeError("a recompute shard failed")
+    runs = sum(json.loads(out.strip().splitlines()[-1])["runs"] for out in outputs)
+    return seconds, runs, len(processes)
 
 
 def _last_ended_quarter(today: date) -> tuple[int, int]:
@@ -226,9 +274,12 @@ def run_jobs(echo: Callable[[str], None] = print) -> dict:
     echo(f"  job: recompute one commune            {out['recompute_one']:8.2f} s")
     out["recompute_all"], out["recompute_all_runs"] = recompute_all_communes()
     echo(
-        f"  job: recompute all communes           {out['recompute_all']:8.2f} s"
+        f"  job: recompute all communes, 1 process{out['recompute_all']:8.2f} s"
         f"  ({out['recompute_all_runs']} runs)"
     )
+    seconds, runs, shards = recompute_all_in_shards()
+    out["recompute_shards"] = {"seconds": seconds, "runs": runs, "shards": shards}
+    echo(f"  job: recompute all communes, {shards} shards {seconds:8.2f} s  ({runs} runs)")
     out["report"] = quarterly_report()
     report = out["report"]
     echo(

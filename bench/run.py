@@ -192,11 +192,18 @@ def page_figures(results) -> list[dict]:
 
 def job_figures(jobs: dict) -> list[dict]:
     report = jobs["report"]
+    shards = jobs["recompute_shards"]
     out = [
         figure("job recompute one commune (2 years)", jobs["recompute_one"], "s"),
         figure(
-            f"job recompute all communes ({jobs['recompute_all_runs']} runs)",
+            f"job recompute all communes, one process ({jobs['recompute_all_runs']} runs)",
             jobs["recompute_all"],
+            "s",
+        ),
+        figure(
+            f"job recompute all communes, {shards['shards']} shards side by side"
+            f" ({shards['runs']} runs)",
+            shards["seconds"],
             "s",
             max_value=RECOMPUTE_ALL_MAX_S,
         ),
@@ -323,6 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--export", choices=("csv", "xlsx", "register_xlsx"), help=argparse.SUPPRESS
     )
+    parser.add_argument("--recompute-shard", metavar="IDS", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
@@ -337,6 +345,12 @@ def main(argv: list[str] | None = None) -> int:
         from bench.jobs import export_in_this_process
 
         print(json.dumps(export_in_this_process(args.export)))
+        return 0
+    if args.recompute_shard:
+        from bench.jobs import recompute_shard_in_this_process
+
+        ids = [int(pk) for pk in args.recompute_shard.split(",")]
+        print(json.dumps(recompute_shard_in_this_process(ids)))
         return 0
     if args.check_constant:
         return 0 if compare_query_counts(bench_dir) else 1
