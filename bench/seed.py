@@ -317,7 +317,6 @@ class Seeder:
                 ("enterprises", self._enterprises),
                 ("annual reports, monitoring", self._annual_filings),
                 ("accidents, victims", self._accidents),
-                ("analyze accidents", self._analyze_accidents),
                 ("Phụ lục XII, commune reports", self._statistics),
                 ("disease exams", self._disease_exams),
                 ("activity reports", self._activity_reports),
@@ -342,15 +341,6 @@ class Seeder:
             years = list(range(self.today.year - INDICATOR_YEARS + 1, self.today.year + 1))
             indicators_recompute_all(years=years, trigger=ComputationRun.Trigger.COMMAND)
         return self.clock.steps
-
-    @staticmethod
-    def _analyze_accidents() -> None:
-        """Planner statistics for the accidents just copied in: the commune reports below count
-        them per commune and period, and without statistics PostgreSQL takes the tables for
-        empty and walks the occurred_at index over the whole province for each commune."""
-        tables = (Accident._meta.db_table, Victim._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
 
     # -- communes ----------------------------------------------------------------------------
     def _communes(self) -> None:
