@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import operator
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -48,6 +48,11 @@ DEFAULT_GOALS = {
     Code.EXPOSED_EXAM_COVERAGE: ("level", Decimal("100"), None),
     Code.MONITORED_ENTERPRISES: ("yoy", Decimal("5"), None),
 }
+
+
+# The year of a row, for _spread: most rows name it, exams and cases by their date.
+YEAR = operator.attrgetter("year")
+EXAM_YEAR = operator.attrgetter("exam_date.year")
 
 
 @dataclass
@@ -218,11 +223,8 @@ def load_records(
         .order_by()
         .values_list("enterprise__commune_id", *AnnualReportRow._fields)
     )
-    for commune_id, *columns in annual_reports:
-        report = AnnualReportRow(*columns)
-        for commune in of_commune[commune_id]:
-            if commune.reaches(report.year):
-                commune.annual[report.year][report.enterprise_id] = report
+    for commune, report in _spread(annual_reports, AnnualReportRow, of_commune, YEAR):
+        commune.annual[report.year][report.enterprise_id] = report
 
     h1_reports = (
         PeriodicAccidentReport.objects.filter(
@@ -235,11 +237,8 @@ def load_records(
         .order_by()
         .values_list("enterprise__commune_id", *H1ReportRow._fields)
     )
-    for commune_id, *columns in h1_reports:
-        report = H1ReportRow(*columns)
-        for commune in of_commune[commune_id]:
-            if commune.reaches(report.year):
-                commune.h1[report.year][report.enterprise_id] = report
+    for commune, report in _spread(h1_reports, H1ReportRow, of_commune, YEAR):
+        commune.h1[report.year][report.enterprise_id] = report
 
     employed = Accident.objects.counted().filter(
         enterprise__commune__in=commune_ids, sector=Accident.Sector.EMPLOYED
@@ -266,11 +265,8 @@ def load_records(
         .order_by("exam_date", "pk")
         .values_list("enterprise__commune_id", *ExamRow._fields)
     )
-    for commune_id, *columns in exams:
-        exam = ExamRow(*columns)
-        for commune in of_commune[commune_id]:
-            if commune.reaches(exam.exam_date.year, back=1):
-                commune.exams.append(exam)
+    for commune, exam in _spread(exams, ExamRow, of_commune, EXAM_YEAR, back=1):
+        commune.exams.append(exam)
 
     monitoring = (
         MonitoringRecord.objects.filter(
@@ -282,11 +278,8 @@ def load_records(
         .order_by("sampled_from", "pk")
         .values_list("enterprise__commune_id", *MonitoringRow._fields)
     )
-    for commune_id, *columns in monitoring:
-        record = MonitoringRow(*columns)
-        for commune in of_commune[commune_id]:
-            if commune.reaches(record.year, back=1):
-                commune.monitoring[record.year].append(record)
+    for commune, record in _spread(monitoring, MonitoringRow, of_commune, YEAR, back=1):
+        commune.monitoring[record.year].append(record)
 
     cases = (
         DiseaseCase.objects.filter(
@@ -298,11 +291,8 @@ def load_records(
         .order_by("-exam_date", "pk")
         .values_list("commune_id", *CaseRow._fields)
     )
-    for commune_id, *columns in cases:
-        case = CaseRow(*columns)
-        for commune in of_commune[commune_id]:
-            if commune.reaches(case.exam_date.year, back=1):
-                commune.cases.append(case)
+    for commune, case in _spread(cases, CaseRow, of_commune, EXAM_YEAR, back=1):
+        commune.cases.append(case)
 
     for aggregate in HistoricalAggregate.objects.filter(
         commune__in=commune_ids, year__gte=first, year__lte=last
@@ -348,6 +338,24 @@ def load_records(
             commune.assignments = assignments[commune.plan.pk]
             commune.activities = activities[commune.plan.pk]
     return records
+
+
+def _spread(
+    rows: Iterable[tuple],
+    row_type: type,
+    of_commune: dict[int, list[CommuneRecords]],
+    year_of: Callable[[tuple], int],
+    *,
+    back: int | None = None,
+) -> Iterator[tuple[CommuneRecords, tuple]]:
+    """(records, row) for each row of ``rows`` — the commune id, then ``row_type``'s fields —
+    and each year's records of its commune that the row's year reaches (see
+    :meth:`CommuneRecords.reaches`)."""
+    for commune_id, *columns in rows:
+        row = row_type(*columns)
+        for commune in of_commune[commune_id]:
+            if commune.reaches(year_of(row), back=back):
+                yield commune, row
 
 
 def _total(columns: Iterable[str]) -> ExpressionWrapper:
