@@ -19,6 +19,7 @@ from incidents.compliance import compliance_summaries, compliance_summary, compl
 from incidents.models import PeriodicAccidentReport
 from incidents.services import reports
 from tests.enterprises.factories import EnterpriseFactory
+from tests.incidents.factories import StatisticsPeriodFactory
 from tests.incidents.test_compliance import at, submit_periodic
 
 pytestmark = pytest.mark.django_db
@@ -26,15 +27,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def h1_period(commune):
-    return ReportingPeriod.objects.create(
-        commune=commune,
-        kind=reports.PERIODIC_REPORT_KIND,
-        year=2026,
-        part=ReportingPeriod.Part.H1,
-        opens_on=date(2026, 6, 15),
-        due_on=date(2026, 7, 5),
-        closes_on=date(2026, 7, 31),
-    )
+    return StatisticsPeriodFactory(commune=commune)
 
 
 def test_summary_counts_match_the_table_and_read_the_filings_in_one_query(
@@ -90,15 +83,7 @@ def test_summaries_of_several_periods_read_the_filings_in_one_query_per_kind(
         due_on=date(2026, 1, 10),
         closes_on=date(2026, 1, 31),
     )
-    elsewhere = ReportingPeriod.objects.create(
-        commune=other_commune,
-        kind=reports.PERIODIC_REPORT_KIND,
-        year=2026,
-        part=ReportingPeriod.Part.H1,
-        opens_on=date(2026, 6, 15),
-        due_on=date(2026, 7, 5),
-        closes_on=date(2026, 7, 31),
-    )
+    elsewhere = StatisticsPeriodFactory(commune=other_commune)
     EnterpriseFactory.create_batch(2, commune=other_commune)
     periods = [h1_period, annual, elsewhere]
     active = {
