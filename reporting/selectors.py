@@ -167,10 +167,6 @@ class DashboardData:
     def value(self, code: str, year: int | None = None) -> IndicatorValue | None:
         return self.values.get((year or self.year, code))
 
-    @property
-    def has_values(self) -> bool:
-        return any(year == self.year for year, _code in self.values)
-
 
 def period_end(year: int, quarter: int) -> date:
     """The last day counted: the quarter's end, or 31 December for the full year (0)."""
